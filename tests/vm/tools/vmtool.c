@@ -1,0 +1,163 @@
+/* vmtool: helpers for the VM test bed's cases.
+ *
+ *   vmtool cmp-frame SHOT.ppm FRAME.raw WIDTH HEIGHT FOURCC [STRIDE]
+ *       compares a screendump with a raw frame (XR24/AR24, as V4L2 and DRM
+ *       lay them out: B, G, R, X bytes) at the screendump's top left;
+ *       exit 0 only when every pixel matches.
+ *   vmtool ioctl-errno DEVICE CMD
+ *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
+ *       prints the errno name it failed with (or "0").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static unsigned char *
+read_file (const char *path, size_t *len)
+{
+  FILE *f = fopen (path, "rb");
+  unsigned char *buf = NULL;
+  long size;
+
+  if (!f) {
+    fprintf (stderr, "vmtool: %s: %s\n", path, strerror (errno));
+    return NULL;
+  }
+  if (fseek (f, 0, SEEK_END) != 0 || (size = ftell (f)) < 0)
+    goto out;
+  rewind (f);
+  buf = malloc (size ? size : 1);
+  if (buf && fread (buf, 1, size, f) != (size_t) size) {
+    free (buf);
+    buf = NULL;
+  }
+  *len = size;
+out:
+  if (!buf)
+    fprintf (stderr, "vmtool: cannot read %s\n", path);
+  fclose (f);
+  return buf;
+}
+
+/* Parses a binary PPM (P6, maxval 255) header; returns the pixel offset. */
+static long
+ppm_header (const unsigned char *d, size_t len, int *w, int *h)
+{
+  long v[3];
+  size_t pos = 2;
+  int i;
+
+  if (len < 2 || d[0] != 'P' || d[1] != '6')
+    return -1;
+  for (i = 0; i < 3; i++) {
+    for (;;) {
+      while (pos < len && (d[pos] == ' ' || d[pos] == '\n' || d[pos] == '\r'
+              || d[pos] == '\t'))
+        pos++;
+      if (pos < len && d[pos] == '#') {
+        while (pos < len && d[pos] != '\n')
+          pos++;
+        continue;
+      }
+      break;
+    }
+    v[i] = 0;
+    while (pos < len && d[pos] >= '0' && d[pos] <= '9')
+      v[i] = v[i] * 10 + (d[pos++] - '0');
+  }
+  if (v[2] != 255 || pos >= len)
+    return -1;
+  *w = v[0];
+  *h = v[1];
+  return pos + 1;
+}
+
+static int
+cmp_frame (int argc, char **argv)
+{
+  unsigned char *ppm, *raw;
+  size_t ppm_len, raw_len;
+  int pw, ph, w, h, stride, x, y;
+  long off, bad = 0, first_x = -1, first_y = -1;
+
+  if (argc < 6)
+    return 2;
+  w = atoi (argv[3]);
+  h = atoi (argv[4]);
+  if (strcmp (argv[5], "XR24") != 0 && strcmp (argv[5], "AR24") != 0) {
+    fprintf (stderr, "vmtool: unsupported fourcc %s\n", argv[5]);
+    return 2;
+  }
+  stride = argc > 6 ? atoi (argv[6]) : w * 4;
+  ppm = read_file (argv[1], &ppm_len);
+  raw = read_file (argv[2], &raw_len);
+  if (!ppm || !raw)
+    return 2;
+  off = ppm_header (ppm, ppm_len, &pw, &ph);
+  if (off < 0 || (size_t) off + (size_t) pw * ph * 3 > ppm_len) {
+    fprintf (stderr, "vmtool: %s is not a complete P6 PPM\n", argv[1]);
+    return 2;
+  }
+  if (pw < w || ph < h || raw_len < (size_t) stride * (h - 1) + w * 4) {
+    fprintf (stderr, "vmtool: screen %dx%d, frame %dx%d stride %d in %zu "
+        "bytes: sizes do not fit\n", pw, ph, w, h, stride, raw_len);
+    return 1;
+  }
+  for (y = 0; y < h; y++) {
+    for (x = 0; x < w; x++) {
+      const unsigned char *s = ppm + off + ((size_t) y * pw + x) * 3;
+      const unsigned char *r = raw + (size_t) y * stride + x * 4;
+      if (s[0] != r[2] || s[1] != r[1] || s[2] != r[0]) {
+        if (!bad++) {
+          first_x = x;
+          first_y = y;
+        }
+      }
+    }
+  }
+  printf ("# screen %dx%d, frame %dx%d: %ld of %d pixels differ", pw, ph, w,
+      h, bad, w * h);
+  if (bad)
+    printf (", first at (%ld,%ld)", first_x, first_y);
+  printf ("\n");
+  free (ppm);
+  free (raw);
+  return bad ? 1 : 0;
+}
+
+static int
+ioctl_errno (int argc, char **argv)
+{
+  unsigned char arg[256];
+  int fd, ret;
+
+  if (argc < 3)
+    return 2;
+  fd = open (argv[1], O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf (stderr, "vmtool: %s: %s\n", argv[1], strerror (errno));
+    return 2;
+  }
+  memset (arg, 0, sizeof arg);
+  ret = ioctl (fd, strtoul (argv[2], NULL, 0), arg);
+  printf ("%s\n", ret == 0 ? "0" : strerrorname_np (errno));
+  close (fd);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc >= 2 && strcmp (argv[1], "cmp-frame") == 0)
+    return cmp_frame (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "ioctl-errno") == 0)
+    return ioctl_errno (argc - 1, argv + 1);
+  fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
+      "[STRIDE] | ioctl-errno DEVICE CMD\n");
+  return 2;
+}
