@@ -4,6 +4,10 @@
  *       compares a screendump with a raw frame (XR24/AR24, as V4L2 and DRM
  *       lay them out: B, G, R, X bytes) at the screendump's top left;
  *       exit 0 only when every pixel matches.
+ *   vmtool crc DATA [SAME]
+ *       reads a DRM debugfs CRC data file (one entry a read) until SAME
+ *       (default 3) entries in a row carry the same CRC, and prints it;
+ *       gives up after 60 s.
  *   vmtool ioctl-errno DEVICE CMD
  *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
  *       prints the errno name it failed with (or "0").
@@ -131,6 +135,39 @@ cmp_frame (int argc, char **argv)
 }
 
 static int
+crc (int argc, char **argv)
+{
+  char line[128], last[32] = "";
+  int fd, same = 0, want = argc > 2 ? atoi (argv[2]) : 3;
+
+  fd = open (argv[1], O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf (stderr, "vmtool: %s: %s\n", argv[1], strerror (errno));
+    return 2;
+  }
+  alarm (60);
+  while (same < want) {
+    char value[32];
+    ssize_t n = read (fd, line, sizeof line - 1);
+
+    if (n <= 0) {
+      fprintf (stderr, "vmtool: reading %s: %s\n", argv[1],
+          n ? strerror (errno) : "end of file (no CRC source?)");
+      close (fd);
+      return 1;
+    }
+    line[n] = '\0';
+    if (sscanf (line, "%*s %31s", value) != 1)
+      continue;
+    same = strcmp (value, last) == 0 ? same + 1 : 1;
+    snprintf (last, sizeof last, "%s", value);
+  }
+  close (fd);
+  printf ("%s\n", last);
+  return 0;
+}
+
+static int
 ioctl_errno (int argc, char **argv)
 {
   unsigned char arg[256];
@@ -155,9 +192,11 @@ main (int argc, char **argv)
 {
   if (argc >= 2 && strcmp (argv[1], "cmp-frame") == 0)
     return cmp_frame (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "crc") == 0)
+    return crc (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "ioctl-errno") == 0)
     return ioctl_errno (argc - 1, argv + 1);
   fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
-      "[STRIDE] | ioctl-errno DEVICE CMD\n");
+      "[STRIDE] | crc DATA [SAME] | ioctl-errno DEVICE CMD\n");
   return 2;
 }

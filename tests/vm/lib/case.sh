@@ -1,0 +1,95 @@
+# Helpers for the VM cases; sourced by each case, runs in the guest with
+# TOP, BUILD, CACHE, RESULTS and CASE set and $RESULTS as the working folder.
+# A line starting with "# " in a case's output is copied into the TAP report.
+
+VMTOOL=$BUILD/tests/vm/vmtool
+VIDEO=/dev/video0
+
+fail () { echo "FAIL: $*"; exit 1; }
+note () { echo "# $*"; }
+
+# dri_index DRIVER: the DRM minor (card number) of the driver.
+dri_index () {
+  for d in /sys/kernel/debug/dri/[0-9]*; do
+    case "$(cat "$d/name")" in
+      "$1 "*) basename "$d"; return 0 ;;
+    esac
+  done
+  fail "no DRM device with driver $1"
+}
+
+# vivid_reference FILE W H FOURCC: one frame from vivid as a reference, with
+# the moving OSD text off so that every frame is the same.
+vivid_reference () {
+  v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
+  v4l2-ctl -d "$VIDEO" --set-fmt-video="width=$2,height=$3,pixelformat=$4" \
+    --stream-mmap --stream-skip=2 --stream-count=1 --stream-to="$1" >/dev/null 2>&1 \
+    || fail "v4l2-ctl could not capture a reference frame"
+  [ -s "$1" ] || fail "empty reference frame $1"
+}
+
+# gst_start NAME PIPELINE...: starts gst-launch-1.0 -e in the background,
+# logging GST_PERFORMANCE at LOG level into NAME.gst.log; sets GST_PID.
+gst_start () {
+  _name=$1; shift
+  GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6${GST_DEBUG_EXTRA:+,$GST_DEBUG_EXTRA}" \
+    gst-launch-1.0 -e "$@" > "$_name.gst.log" 2>&1 &
+  GST_PID=$!
+}
+
+# gst_stop NAME: EOS through SIGINT, then waits; fails if the pipeline failed.
+gst_stop () {
+  kill -INT "$GST_PID" 2>/dev/null
+  wait "$GST_PID"
+  _rc=$?
+  [ $_rc -eq 0 ] || { tail -20 "$1.gst.log"; fail "gst-launch-1.0 exited with $_rc"; }
+}
+
+# frame_copies NAME: how many frames GStreamer's elements copied, from their
+# GST_PERFORMANCE lines: kmssink's "frame copy" and the V4L2 buffer pool's
+# copies (gst_v4l2_buffer_pool_copy_buffer, or its slow path).
+frame_copies () {
+  grep -cE 'GST_PERFORMANCE .*(gst_kms_sink_get_input_buffer:.* frame copy|gst_v4l2_buffer_pool_copy_buffer:|slow copy into buffer)' \
+    "$1.gst.log"
+}
+
+# wait_fb DRI_INDEX IMPORTED(yes|no): waits until the device scans out a
+# framebuffer not made by fbcon whose object's "imported" is as given.
+wait_fb () {
+  _i=0
+  while [ $_i -lt 120 ]; do
+    if awk -v want="imported=$2" '
+        /^framebuffer\[/ { fbcon = 0 }
+        /allocated by = \[fbcon\]/ { fbcon = 1 }
+        $1 == want && !fbcon { found = 1 }
+        END { exit !found }' "/sys/kernel/debug/dri/$1/framebuffer"; then
+      return 0
+    fi
+    sleep 0.5
+    _i=$((_i + 1))
+  done
+  cat "/sys/kernel/debug/dri/$1/framebuffer"
+  fail "no framebuffer with imported=$2 on dri/$1 after 60 s"
+}
+
+# screendump NAME: asks the host (QMP screendump) for what the emulated VGA
+# shows; leaves NAME.ppm and NAME.png in $RESULTS.
+screendump () {
+  rm -f "$RESULTS/$1.done" "$RESULTS/$1.ppm"
+  : > "$RESULTS/$1.req"
+  _i=0
+  while [ ! -e "$RESULTS/$1.done" ]; do
+    sleep 0.2
+    _i=$((_i + 1))
+    [ $_i -lt 300 ] || fail "no screendump after 60 s"
+  done
+  [ "$(cat "$RESULTS/$1.done")" = ok ] || fail "screendump: $(cat "$RESULTS/$1.done")"
+}
+
+# vkms_crc DRI_INDEX: the CRC vkms computes for what its CRTC shows, once
+# three frames in a row agree.
+vkms_crc () {
+  _dir=/sys/kernel/debug/dri/$1/crtc-0/crc
+  echo auto > "$_dir/control" || fail "cannot select the CRC source"
+  "$VMTOOL" crc "$_dir/data" 3 || fail "no stable CRC from $_dir/data"
+}
