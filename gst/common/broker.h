@@ -1,0 +1,43 @@
+/* gst-shrbuf: user-space client of /dev/shrbuf
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Thin wrappers over the shrbuf ioctls (kernel/include/uapi/linux/shrbuf.h,
+ * docs/kernel-abi.md). Plain C, no GLib, so that tests and tools can use it
+ * too. Every call returns a value >= 0 on success and -errno on failure;
+ * fds it returns are O_CLOEXEC and the caller's to close. */
+
+#ifndef __SHRBUF_BROKER_H__
+#define __SHRBUF_BROKER_H__
+
+#include <stdint.h>
+#include <linux/shrbuf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SHRBUF_BROKER_DEVICE "/dev/" SHRBUF_DEVICE_NAME
+
+int shrbuf_broker_open (void);
+int shrbuf_broker_pool_create (int dev, uint32_t max_slots, uint32_t * id);
+int shrbuf_broker_pool_clone (int pool);
+int shrbuf_broker_add (int pool, int dmabuf_fd, uint32_t state,
+    const char *tag, uint32_t * index);
+int shrbuf_broker_acquire (int pool, uint32_t index, uint32_t state,
+    uint32_t flags, int64_t timeout_ns, struct shrbuf_acquire *result);
+int shrbuf_broker_release (int pool, uint32_t index, uint32_t state,
+    uint64_t seq, uint64_t timestamp_ns);
+int shrbuf_broker_query (int pool, struct shrbuf_slot_info *slots,
+    uint32_t capacity, struct shrbuf_query *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __SHRBUF_BROKER_H__ */
