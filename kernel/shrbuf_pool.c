@@ -409,12 +409,13 @@ err_unlock:
 	return ret;
 }
 
+/* At least @timeout_ns: a partly gone jiffy does not count. */
 static long shrbuf_timeout_jiffies(s64 timeout_ns)
 {
 	if (timeout_ns < 0)
 		return MAX_SCHEDULE_TIMEOUT;
-	return max_t(u64, 1, min_t(u64, nsecs_to_jiffies64(timeout_ns),
-				   MAX_SCHEDULE_TIMEOUT - 1));
+	return min_t(u64, nsecs_to_jiffies64(timeout_ns) + 1,
+		     MAX_SCHEDULE_TIMEOUT - 1);
 }
 
 /* Takes pool->lock and returns with it held and a slot to acquire, or not. */
