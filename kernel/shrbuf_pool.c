@@ -458,7 +458,9 @@ long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
 	if (arg->flags & ~SHRBUF_ACQUIRE_NONBLOCK || arg->fd || arg->seq ||
 	    arg->timestamp_ns)
 		return -EINVAL;
-	if (arg->index == SHRBUF_SLOT_ANY && arg->state >= SHRBUF_STATE_COUNT)
+	/* The wanted state is for SHRBUF_SLOT_ANY; with an index it must be 0. */
+	if (arg->index == SHRBUF_SLOT_ANY ? arg->state >= SHRBUF_STATE_COUNT :
+	    arg->state != 0)
 		return -EINVAL;
 
 	/* Reserved first: running out of fds changes nothing in the pool. */

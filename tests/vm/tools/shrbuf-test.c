@@ -720,6 +720,8 @@ test_errno (void)
   CHECK_ERR (shrbuf_broker_acquire (pool, 2, 0, 0, 0, NULL), EINVAL);
   CHECK_ERR (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, 5, 0, 0, NULL),
       EINVAL);
+  CHECK_ERR (shrbuf_broker_acquire (pool, 0, SHRBUF_STATE_FILLED, 0, 0,
+          NULL), EINVAL);
   i = shrbuf_broker_acquire (pool, 0, 0, 0, 0, NULL);
   check (i >= 0, "slot 0 acquired");
   CHECK_ERR (shrbuf_broker_acquire (pool, 0, 0, 0, 0, NULL), EBUSY);

@@ -81,8 +81,8 @@ struct shrbuf_add {
 /**
  * struct shrbuf_acquire - SHRBUF_IOC_ACQUIRE
  * @index: in: a slot, or SHRBUF_SLOT_ANY; out: the slot acquired
- * @state: in: with SHRBUF_SLOT_ANY, the wanted state (FILLED slots come
- *	oldest release first); out: the slot's state
+ * @state: in: with SHRBUF_SLOT_ANY, the wanted state (slots come oldest
+ *	release first), else 0; out: the slot's state
  * @flags: in: SHRBUF_ACQUIRE_*
  * @fd: out: a new fd (O_CLOEXEC) for the slot's dma-buf file
  * @timeout_ns: in: with SHRBUF_SLOT_ANY, how long to wait for a slot:
