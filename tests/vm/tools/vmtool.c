@@ -8,6 +8,9 @@
  *       reads a DRM debugfs CRC data file (one entry a read) until SAME
  *       (default 3) entries in a row carry the same CRC, and prints it;
  *       gives up after 60 s.
+ *   vmtool rusage OUT COMMAND [ARG...]
+ *       runs COMMAND and writes its CPU time, "USER_NS SYS_NS", to OUT;
+ *       exits with COMMAND's status.
  *   vmtool ioctl-errno DEVICE CMD
  *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
  *       prints the errno name it failed with (or "0").
@@ -19,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static unsigned char *
@@ -168,6 +173,34 @@ crc (int argc, char **argv)
 }
 
 static int
+rusage_run (int argc, char **argv)
+{
+  struct rusage ru;
+  FILE *out;
+  pid_t pid;
+  int status;
+
+  pid = fork ();
+  if (pid < 0)
+    return 2;
+  if (pid == 0) {
+    execvp (argv[2], argv + 2);
+    fprintf (stderr, "vmtool: %s: %s\n", argv[2], strerror (errno));
+    _exit (127);
+  }
+  if (wait4 (pid, &status, 0, &ru) < 0)
+    return 2;
+  out = fopen (argv[1], "w");
+  if (!out)
+    return 2;
+  fprintf (out, "%lld %lld\n",
+      (long long) ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL,
+      (long long) ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL);
+  fclose (out);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+static int
 ioctl_errno (int argc, char **argv)
 {
   unsigned char arg[256];
@@ -194,9 +227,11 @@ main (int argc, char **argv)
     return cmp_frame (argc - 1, argv + 1);
   if (argc >= 3 && strcmp (argv[1], "crc") == 0)
     return crc (argc - 1, argv + 1);
+  if (argc >= 4 && strcmp (argv[1], "rusage") == 0)
+    return rusage_run (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "ioctl-errno") == 0)
     return ioctl_errno (argc - 1, argv + 1);
   fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
-      "[STRIDE] | crc DATA [SAME] | ioctl-errno DEVICE CMD\n");
+      "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD\n");
   return 2;
 }

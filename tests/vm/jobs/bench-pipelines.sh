@@ -1,0 +1,62 @@
+# Benchmark (not a test), one VM boot: each pipeline below, for each size,
+# SHRBUF_CASE_FRAMES frames (600) timed without logging, a 1-frame run whose
+# CPU time is subtracted (start-up), and a short logged run (60 frames) for
+# frame copies (GST_PERFORMANCE). Frames shown and dropped come from the
+# sink's stats; capture->flip latency from shrbufsink's stats (kmssink has
+# no flip time to report).
+# Prints one "# result ..." line per pipeline and size.
+#   a: v4l2src io-mode=dmabuf ! kmssink     b: v4l2src io-mode=mmap ! kmssink
+#   c: shrbufsrc ! shrbufsink               (when the plugin has both)
+. "$TOP/tests/vm/lib/case.sh"
+set -u
+frames=${SHRBUF_CASE_FRAMES:-600}
+sizes=${SHRBUF_CASE_SIZES:-640x480 1280x720}
+display=${SHRBUF_CASE_DISPLAY:-vkms}
+v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
+
+have_c=
+if gst-inspect-1.0 shrbufsrc >/dev/null 2>&1 && gst-inspect-1.0 shrbufsink >/dev/null 2>&1; then
+  have_c=1
+fi
+
+# pipeline LETTER NUM_BUFFERS CAPS: the pipeline description.
+pipeline () {
+  case "$1" in
+    a) echo "v4l2src device=$VIDEO io-mode=dmabuf num-buffers=$2 ! $3 ! kmssink driver-name=$display force-modesetting=true" ;;
+    b) echo "v4l2src device=$VIDEO io-mode=mmap num-buffers=$2 ! $3 ! kmssink driver-name=$display force-modesetting=true" ;;
+    c) echo "shrbufsrc device=$VIDEO num-buffers=$2 ! $3 ! shrbufsink driver-name=$display" ;;
+  esac
+}
+
+# run NAME LETTER NUM_BUFFERS CAPS: gst-run (to EOS, then the elements'
+# stats) under vmtool rusage.
+run () {
+  _t0=$(date +%s%N)
+  # shellcheck disable=SC2046
+  "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/gst-run" $(pipeline "$2" "$3" "$4") \
+    > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
+  echo $(( ($(date +%s%N) - _t0) / 1000000 )) > "$1.ms"
+}
+
+cpu () { awk '{ print $1 + $2 }' "$1.cpu"; }
+
+for size in $sizes; do
+  w=${size%x*}; h=${size#*x}
+  caps="video/x-raw,format=BGRx,width=$w,height=$h"
+  for p in a b ${have_c:+c}; do
+    n=bench-$p-$size
+    run "$n-1" "$p" 1 "$caps"
+    run "$n" "$p" "$frames" "$caps"
+    GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$caps"
+    sinkstats=$(grep '^# stats .*sink' "$n.gst.log" | head -1)
+    shown=$(echo "$sinkstats" | sed -n 's/.*rendered=(guint64)\([0-9]*\).*/\1/p')
+    dropped=$(echo "$sinkstats" | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
+    lost=$(grep -c 'lost frames detected' "$n-log.gst.log")
+    per_frame=$(( ($(cpu "$n") - $(cpu "$n-1")) / (frames - 1) ))
+    mean=$(echo "$sinkstats" | sed -n 's/.*latency-mean=([a-z0-9]*)\([0-9.]*\).*/\1/p')
+    p99=$(echo "$sinkstats" | sed -n 's/.*latency-p99=([a-z0-9]*)\([0-9.]*\).*/\1/p')
+    lat="${mean:--} ${p99:--}"
+    echo "# result pipeline=$p size=$size frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=$lost copies=$(frame_copies "$n-log") cpu_ns_per_frame=$per_frame wall_ms=$(cat "$n.ms") latency_mean_us=${lat% *} latency_p99_us=${lat#* }"
+  done
+done
+[ -n "$have_c" ] || note "shrbufsrc/shrbufsink not in the plugin yet: pipeline c not run"
