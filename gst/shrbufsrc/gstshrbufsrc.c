@@ -69,16 +69,16 @@ GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
 
 static void stop_streaming (GstShrbufSrc * self);
 
-/* Posts @err (a GST_RESOURCE_ERROR from v4l2-device.c) as an element
- * error; @human names the device. Takes @err. */
-static void
-post_error (GstShrbufSrc * self, GError * err, gchar * human)
-{
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      err->domain, err->code, human, g_strdup (err->message), __FILE__,
-      GST_FUNCTION, __LINE__);
-  g_error_free (err);
-}
+/* Posts @err (a GST_RESOURCE_ERROR from v4l2-device.c, which it frees)
+ * as an element error; @human (a g_strdup_printf() argument list, freed)
+ * names the device. */
+#define post_error(self, err, human) G_STMT_START {                   \
+  GError *_err = (err);                                               \
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,    \
+      _err->domain, _err->code, human, g_strdup (_err->message),      \
+      __FILE__, GST_FUNCTION, __LINE__);                              \
+  g_error_free (_err);                                                \
+} G_STMT_END
 
 static GstCaps *
 template_caps (void)

@@ -84,29 +84,22 @@ shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
     if (fcntl (raw, F_SETFL, fcntl (raw, F_GETFL) | O_NONBLOCK) < 0) {
       set_ioctl_error (error, "fcntl(O_NONBLOCK)", errno,
           GST_RESOURCE_ERROR_OPEN_READ);
-      close (raw);
-      goto fail;
-    }
-    dev->fd = v4l2_fd_open (raw, 0);
-    if (dev->fd < 0) {
-      set_ioctl_error (error, "v4l2_fd_open", errno,
-          GST_RESOURCE_ERROR_OPEN_READ);
-      close (raw);
-      goto fail;
+      goto fail_raw;
     }
   } else {
     dev->path = g_strdup (path);
-    dev->fd = v4l2_open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (dev->fd < 0) {
+    raw = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (raw < 0) {
       set_ioctl_error (error, "open", errno, GST_RESOURCE_ERROR_OPEN_READ);
       goto fail;
     }
   }
 
-  if (xioctl (dev->fd, VIDIOC_QUERYCAP, &cap) < 0) {
+  /* Asked before libv4l2 wraps the fd, which complains on stderr. */
+  if (xioctl (raw, VIDIOC_QUERYCAP, &cap) < 0) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "not a V4L2 device (VIDIOC_QUERYCAP failed: %s)", g_strerror (errno));
-    goto fail;
+    goto fail_raw;
   }
   dev->device_caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ?
       cap.device_caps : cap.capabilities;
@@ -120,21 +113,30 @@ shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
     dev->mplane = TRUE;
   } else {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "'%s' (driver %s) is not a video capture device "
-        "(device capabilities 0x%08x)", dev->card, dev->driver,
-        dev->device_caps);
-    goto fail;
+        "not a video capture device ('%s', driver %s, device capabilities "
+        "0x%08x)", dev->card, dev->driver, dev->device_caps);
+    goto fail_raw;
   }
   if (!(dev->device_caps & V4L2_CAP_STREAMING)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "'%s' (driver %s) cannot stream (no V4L2_CAP_STREAMING)",
+        "not a streaming device ('%s', driver %s: no V4L2_CAP_STREAMING)",
         dev->card, dev->driver);
-    goto fail;
+    goto fail_raw;
+  }
+
+  /* From here on libv4l2 owns raw: v4l2_close() closes it. */
+  dev->fd = v4l2_fd_open (raw, 0);
+  if (dev->fd < 0) {
+    set_ioctl_error (error, "v4l2_fd_open", errno,
+        GST_RESOURCE_ERROR_OPEN_READ);
+    goto fail_raw;
   }
   GST_INFO ("opened %s: driver %s, card %s, %s-planar", dev->path,
       dev->driver, dev->card, dev->mplane ? "multi" : "single");
   return dev;
 
+fail_raw:
+  close (raw);
 fail:
   shrbuf_v4l2_device_free (dev);
   return NULL;
