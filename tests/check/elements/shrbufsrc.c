@@ -189,9 +189,19 @@ GST_START_TEST (test_allocator_planes)
   gst_memory_unref (plane0);
   fail_unless_equals_int (recycled->len, 1);
 
+  /* Retired with plane 1 downstream: plane 0's memory is freed now, but
+   * its fd is the frame's (DONT_CLOSE) and stays open with the frame. */
+  buf = gst_buffer_new ();
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 1, buf, sizes));
+  plane0 = gst_memory_ref (gst_buffer_peek_memory (buf, 1));
+  gst_buffer_unref (buf);
   gst_shrbuf_allocator_retire (alloc);
+  fail_unless (fd_is_open (fds[0]));
+  fail_unless (fd_is_open (fds[1]));
+  gst_memory_unref (plane0);
   fail_if (fd_is_open (fds[0]));
   fail_if (fd_is_open (fds[1]));
+  fail_unless_equals_int (recycled->len, 1);
   free_allocator (alloc);
 }
 
