@@ -512,6 +512,7 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
   gboolean video_meta;
 
   gst_query_parse_allocation (query, &caps, NULL);
+  GST_DEBUG_OBJECT (self, "downstream answered %" GST_PTR_FORMAT, query);
   if (caps == NULL)
     return FALSE;
   video_meta = gst_query_find_allocation_meta (query,
@@ -588,7 +589,8 @@ gst_shrbuf_src_unlock_stop (GstBaseSrc * src)
   return TRUE;
 }
 
-/* Waits for a filled buffer. */
+/* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
+ * a DQBUF that would block). */
 static GstFlowReturn
 dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
 {
@@ -596,12 +598,6 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
   gint ret;
 
   for (;;) {
-    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
-            &err))
-      goto failed;
-    if (out->index != G_MAXUINT)
-      return GST_FLOW_OK;
-
     ret = gst_poll_wait (self->poll, GST_CLOCK_TIME_NONE);
     if (ret < 0) {
       if (errno == EBUSY)
@@ -612,14 +608,13 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
           "poll failed: %s", g_strerror (errno));
       goto failed;
     }
+    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
+            &err))
+      goto failed;
+    if (out->index != G_MAXUINT)
+      return GST_FLOW_OK;
     if (gst_poll_fd_has_error (self->poll, &self->pollfd)
         || gst_poll_fd_has_closed (self->poll, &self->pollfd)) {
-      /* A dequeue tells what went wrong; with nothing to dequeue, say so. */
-      if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
-              &err))
-        goto failed;
-      if (out->index != G_MAXUINT)
-        return GST_FLOW_OK;
       g_set_error (&err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
           "poll reported an error on the device, with nothing to dequeue");
       goto failed;

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <libv4l2.h>
 #include <gst/video/video.h>
 
@@ -384,6 +385,29 @@ shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev, guint32 pixelformat,
     return FALSE;
   }
   format_from_v4l2 (dev, &vf, fmt);
+
+  /* libv4l2 re-derives the format through its converter and drops the
+   * bytesperline asked for. The format is the driver's own (no conversion,
+   * emulated formats are never offered), so ask the driver directly: the
+   * fd libv4l2 wraps is the device's. */
+  if (bytesperline != 0 && fmt->pixelformat == pixelformat
+      && fmt->bytesperline[0] != bytesperline) {
+    gint ret;
+
+    if (dev->mplane)
+      vf.fmt.pix_mp.plane_fmt[0].bytesperline = bytesperline;
+    else
+      vf.fmt.pix.bytesperline = bytesperline;
+    do
+      ret = ioctl (dev->fd, VIDIOC_S_FMT, &vf);
+    while (ret < 0 && errno == EINTR);
+    if (ret < 0) {
+      set_ioctl_error (error, "VIDIOC_S_FMT", errno,
+          GST_RESOURCE_ERROR_SETTINGS);
+      return FALSE;
+    }
+    format_from_v4l2 (dev, &vf, fmt);
+  }
   GST_INFO ("S_FMT %" GST_FOURCC_FORMAT " %ux%u: %u plane(s), "
       "bytesperline %u, sizeimage %u", GST_FOURCC_ARGS (fmt->pixelformat),
       fmt->width, fmt->height, fmt->n_planes, fmt->bytesperline[0],

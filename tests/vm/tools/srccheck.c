@@ -10,6 +10,7 @@
  * "appsink name=sink". Every buffer pulled is checked: each memory is a
  * dma-buf with an fd, the buffer has a GstVideoMeta and a
  * GstReferenceTimestampMeta. Prints key=value lines for the case script.
+ * dma-bufs are counted system-wide from /sys/kernel/debug/dma_buf/bufinfo.
  *
  *   srccheck frames N [OUT.raw] PIPELINE
  *       pulls N buffers; writes the last one's planes, rows without their
@@ -44,24 +45,22 @@ static gint last_stride = -1;
 #define die(...) G_STMT_START { g_printerr ("srccheck: " __VA_ARGS__);  \
     g_printerr ("\n"); exit (1); } G_STMT_END
 
+/* Answers the allocation query as a downstream element that reads
+ * GstVideoMeta and wants padding would. */
 static GstPadProbeReturn
 allocation_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
   GstStructure *params;
-  guint index;
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_ALLOCATION)
     return GST_PAD_PROBE_OK;
-  while (gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE,
-          &index))
-    gst_query_remove_nth_allocation_meta (query, index);
   params = gst_structure_new ("video-meta", "padding-top", G_TYPE_UINT, 0,
       "padding-bottom", G_TYPE_UINT, 0, "padding-left", G_TYPE_UINT, 0,
       "padding-right", G_TYPE_UINT, padding_right, NULL);
   gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, params);
   gst_structure_free (params);
-  return GST_PAD_PROBE_OK;
+  return GST_PAD_PROBE_HANDLED;
 }
 
 static GstElement *
@@ -78,26 +77,34 @@ make_pipeline (const gchar * desc, GstElement ** sink)
   if (padding_right > 0) {
     GstPad *pad = gst_element_get_static_pad (*sink, "sink");
 
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM |
-        GST_PAD_PROBE_TYPE_PULL, allocation_probe, NULL, NULL);
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        allocation_probe, NULL, NULL);
     gst_object_unref (pad);
   }
   return pipeline;
 }
 
+static guint n_qos;
+
+/* Dies on an error message; counts QoS messages. */
 static void
 check_bus (GstElement * pipeline)
 {
   GstBus *bus = gst_element_get_bus (pipeline);
   GstMessage *msg;
 
-  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR))) {
-    GError *err;
-    gchar *dbg;
+  while ((msg = gst_bus_pop (bus))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      GError *err;
+      gchar *dbg;
 
-    gst_message_parse_error (msg, &err, &dbg);
-    die ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src), err->message,
-        dbg);
+      gst_message_parse_error (msg, &err, &dbg);
+      die ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src),
+          err->message, dbg);
+    }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS)
+      n_qos++;
+    gst_message_unref (msg);
   }
   gst_object_unref (bus);
 }
@@ -203,10 +210,11 @@ count_dmabufs (void)
 
   if (!g_file_get_contents ("/sys/kernel/debug/dma_buf/bufinfo", &text, NULL,
           NULL))
-    return -1;
-  p = strstr (text, "Total ");
+    die ("cannot read /sys/kernel/debug/dma_buf/bufinfo");
+  /* The last line: "Total N objects, M bytes". */
+  p = g_strrstr (text, "\nTotal ");
   if (p)
-    n = atoi (p + 6);
+    n = atoi (p + 7);
   g_free (text);
   return n;
 }
@@ -236,21 +244,6 @@ print_counts (void)
       n_dmabuf, last_stride);
 }
 
-static guint
-count_qos (GstElement * pipeline)
-{
-  GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg;
-  guint n = 0;
-
-  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_QOS))) {
-    n++;
-    gst_message_unref (msg);
-  }
-  gst_object_unref (bus);
-  return n;
-}
-
 static int
 mode_frames (guint64 n, const gchar * out, const gchar * desc)
 {
@@ -274,7 +267,8 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   if (last)
     gst_sample_unref (last);
   print_stats (pipeline);
-  g_print ("qos=%u\n", count_qos (pipeline));
+  check_bus (pipeline);
+  g_print ("qos=%u\n", n_qos);
   set_state (pipeline, GST_STATE_NULL);
   print_counts ();
   gst_object_unref (sink);
@@ -317,10 +311,15 @@ mode_orphan (const gchar * desc)
   guint fds0;
   gint bufs0, bufs_held;
 
+  /* A first round, for what GStreamer sets up once. */
+  set_state (pipeline, GST_STATE_PLAYING);
+  gst_sample_unref (pull (pipeline, sink));
+  set_state (pipeline, GST_STATE_NULL);
   fds0 = count_fds ();
   bufs0 = count_dmabufs ();
   set_state (pipeline, GST_STATE_PLAYING);
   kept = pull (pipeline, sink);
+  g_print ("playing_dmabufs=%d\n", count_dmabufs () - bufs0);
   gst_sample_unref (pull (pipeline, sink));
   before = packed_frame (kept);
   set_state (pipeline, GST_STATE_NULL);
