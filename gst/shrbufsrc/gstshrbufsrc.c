@@ -391,6 +391,40 @@ failed:
   return FALSE;
 }
 
+/* libv4l2 keeps its own list of the buffers and, once they were exported
+ * and orphaned, refuses S_FMT and REQBUFS (EBUSY) on buffers that are no
+ * longer there. A new open starts it afresh; the orphaned buffers live on
+ * in downstream's memories. */
+static gboolean
+reopen_device (GstShrbufSrc * self)
+{
+  ShrbufV4l2Device *dev;
+  GError *err = NULL;
+  gchar *path;
+  gint fd;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->device);
+  fd = self->device_fd;
+  GST_OBJECT_UNLOCK (self);
+
+  gst_poll_remove_fd (self->poll, &self->pollfd);
+  g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
+  dev = shrbuf_v4l2_device_open (path, fd, &err);
+  g_free (path);
+  if (dev == NULL) {
+    post_error (self, err, g_strdup_printf ("Cannot reopen the video "
+            "device: %s", err->message));
+    return FALSE;
+  }
+  self->dev = dev;
+  gst_poll_fd_init (&self->pollfd);
+  self->pollfd.fd = dev->fd;
+  gst_poll_add_fd (self->poll, &self->pollfd);
+  gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  return TRUE;
+}
+
 /* Sets the device up for @caps: S_FMT (with the stride downstream asks
  * for), S_PARM, REQBUFS, EXPBUF, QBUF, STREAMON. */
 static gboolean
@@ -402,7 +436,11 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   guint32 fourcc, bufcaps = 0;
   guint bytesperline = 0, count, i;
 
-  stop_streaming (self);
+  if (self->n_buffers > 0) {
+    stop_streaming (self);
+    if (!reopen_device (self))
+      return FALSE;
+  }
 
   if (!gst_video_info_from_caps (&info, caps))
     goto bad_caps;

@@ -41,6 +41,19 @@ xioctl (gint fd, unsigned long request, void *arg)
   return ret;
 }
 
+/* Straight to the driver, past libv4l2. Only for what libv4l2 refuses
+ * wrongly, on formats it does not convert. */
+static gint
+raw_ioctl (gint fd, unsigned long request, void *arg)
+{
+  gint ret;
+
+  do
+    ret = ioctl (fd, request, arg);
+  while (ret < 0 && errno == EINTR);
+  return ret;
+}
+
 static GstResourceError
 code_for_errno (gint err, GstResourceError otherwise)
 {
@@ -392,16 +405,11 @@ shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev, guint32 pixelformat,
    * fd libv4l2 wraps is the device's. */
   if (bytesperline != 0 && fmt->pixelformat == pixelformat
       && fmt->bytesperline[0] != bytesperline) {
-    gint ret;
-
     if (dev->mplane)
       vf.fmt.pix_mp.plane_fmt[0].bytesperline = bytesperline;
     else
       vf.fmt.pix.bytesperline = bytesperline;
-    do
-      ret = ioctl (dev->fd, VIDIOC_S_FMT, &vf);
-    while (ret < 0 && errno == EINTR);
-    if (ret < 0) {
+    if (raw_ioctl (dev->fd, VIDIOC_S_FMT, &vf) < 0) {
       set_ioctl_error (error, "VIDIOC_S_FMT", errno,
           GST_RESOURCE_ERROR_SETTINGS);
       return FALSE;
@@ -443,7 +451,10 @@ shrbuf_v4l2_device_set_framerate (ShrbufV4l2Device * dev, gint fps_n,
 }
 
 /* REQBUFS(MMAP): *count in, the driver's count out; capabilities gets the
- * queue's V4L2_BUF_CAP_* flags (0 on a driver too old to report them). */
+ * queue's V4L2_BUF_CAP_* flags (0 on a driver too old to report them).
+ * libv4l2 refuses REQBUFS(0) with EBUSY while a buffer is "mapped", and an
+ * exported buffer counts as mapped (V4L2_BUF_FLAG_MAPPED): then the driver
+ * is asked directly, and orphans the buffers if it can. */
 gboolean
 shrbuf_v4l2_device_request_buffers (ShrbufV4l2Device * dev, guint * count,
     guint32 * capabilities, GError ** error)
@@ -453,7 +464,8 @@ shrbuf_v4l2_device_request_buffers (ShrbufV4l2Device * dev, guint * count,
   req.type = dev->type;
   req.memory = V4L2_MEMORY_MMAP;
   req.count = *count;
-  if (xioctl (dev->fd, VIDIOC_REQBUFS, &req) < 0) {
+  if (xioctl (dev->fd, VIDIOC_REQBUFS, &req) < 0 && (errno != EBUSY
+          || *count != 0 || raw_ioctl (dev->fd, VIDIOC_REQBUFS, &req) < 0)) {
     set_ioctl_error (error, "VIDIOC_REQBUFS", errno,
         GST_RESOURCE_ERROR_NO_SPACE_LEFT);
     return FALSE;

@@ -16,7 +16,7 @@ note "playing: $(kv playing_dmabufs src-orphan.out) dma-bufs; kept across stop: 
 start=$(date +%s)
 $SRCCHECK cycles 100 "$pipe" > src-cycles.out 2>&1
 rc=$?
-cat src-cycles.out
-note "100 cycles in $(($(date +%s) - start)) s: $(grep baseline src-cycles.out); after: fds=$(kv fds src-cycles.out) dmabufs=$(kv dmabufs src-cycles.out)"
+
+note "100 cycles in $(($(date +%s) - start)) s: after the first cycle fds=$(sed -n "s/^baseline fds=\([0-9]*\).*/\1/p" src-cycles.out) dmabufs=$(sed -n "s/^baseline.*dmabufs=//p" src-cycles.out), after the last fds=$(kv fds src-cycles.out) dmabufs=$(kv dmabufs src-cycles.out); $(grep ^start src-cycles.out), pipeline freed: $(grep ^end src-cycles.out)"
 [ $rc -eq 0 ] || fail "fd or dma-buf counts not back to baseline (rc $rc)"
 [ "$(kv buffers src-cycles.out)" -eq 200 ] || fail "not 2 buffers a cycle"

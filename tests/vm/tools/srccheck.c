@@ -279,10 +279,14 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
 static int
 mode_cycles (guint n, const gchar * desc)
 {
-  GstElement *sink, *pipeline = make_pipeline (desc, &sink);
-  guint i, fds0 = 0;
-  gint bufs0 = 0;
+  GstElement *sink, *pipeline;
+  guint i, fds_start, fds0 = 0, fds1;
+  gint bufs_start, bufs0 = 0, bufs1;
+  int ret;
 
+  fds_start = count_fds ();
+  bufs_start = count_dmabufs ();
+  pipeline = make_pipeline (desc, &sink);
   for (i = 0; i < n; i++) {
     set_state (pipeline, GST_STATE_PLAYING);
     gst_sample_unref (pull (pipeline, sink));
@@ -294,12 +298,20 @@ mode_cycles (guint n, const gchar * desc)
       g_print ("baseline fds=%u dmabufs=%d\n", fds0, bufs0);
     }
   }
-  g_print ("cycles=%u\nfds=%u\ndmabufs=%d\n", n, count_fds (),
-      count_dmabufs ());
+  fds1 = count_fds ();
+  bufs1 = count_dmabufs ();
+  g_print ("cycles=%u\nfds=%u\ndmabufs=%d\n", n, fds1, bufs1);
   print_counts ();
+  ret = fds1 == fds0 && bufs1 == bufs0 ? 0 : 2;
+  /* The pipeline gone (appsink keeps its last buffer until then), the
+   * counts are those from before it existed. */
   gst_object_unref (sink);
   gst_object_unref (pipeline);
-  return count_fds () == fds0 && count_dmabufs () == bufs0 ? 0 : 2;
+  g_print ("start fds=%u dmabufs=%d\nend fds=%u dmabufs=%d\n", fds_start,
+      bufs_start, count_fds (), count_dmabufs ());
+  if (count_fds () != fds_start || count_dmabufs () != bufs_start)
+    ret = 3;
+  return ret;
 }
 
 static int
