@@ -18,12 +18,16 @@
 
 #include <gst/gst.h>
 
+#include "shrbufsrc/gstshrbufsrc.h"
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  /* Each element registers itself here as it lands:
-   * GST_ELEMENT_REGISTER (shrbufsrc, plugin), GST_ELEMENT_REGISTER (shrbufsink, plugin). */
-  return TRUE;
+  gboolean ret = FALSE;
+
+  /* Each element registers itself here as it lands. */
+  ret |= GST_ELEMENT_REGISTER (shrbufsrc, plugin);
+  return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, shrbuf,

@@ -93,3 +93,9 @@ vkms_crc () {
   echo auto > "$_dir/control" || fail "cannot select the CRC source"
   "$VMTOOL" crc "$_dir/data" 3 || fail "no stable CRC from $_dir/data"
 }
+
+# --- shrbufsrc cases ---
+SRCCHECK=$BUILD/tests/vm/srccheck
+
+# kv KEY FILE: the value of the last KEY=VALUE line in FILE.
+kv () { sed -n "s/^$1=//p" "$2" | tail -1; }

@@ -1,0 +1,972 @@
+/* gst-shrbuf: V4L2 capture exported as dma-buf
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ */
+
+/**
+ * SECTION:element-shrbufsrc
+ *
+ * Captures from a V4L2 device and pushes buffers whose memories are the
+ * driver's own capture buffers, exported with VIDIOC_EXPBUF: every memory
+ * is a dma-buf (gst_is_dmabuf_memory()), so downstream can import it
+ * without a copy. A buffer goes back to the driver only when the last
+ * reference to its memories is gone (see gstshrbufallocator.c).
+ *
+ * |[
+ * gst-launch-1.0 shrbufsrc ! video/x-raw,format=BGRx,width=640,height=480 ! kmssink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstshrbufsrc.h"
+#include "gstshrbufallocator.h"
+#include "formats.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY (shrbufsrc_debug);
+#define GST_CAT_DEFAULT shrbufsrc_debug
+
+#define DEFAULT_DEVICE "/dev/video0"
+#define DEFAULT_DEVICE_FD -1
+#define DEFAULT_QUEUE_DEPTH 4
+#define MIN_QUEUE_DEPTH 2
+#define MAX_QUEUE_DEPTH 32
+
+/* The caps of GstReferenceTimestampMeta carrying the driver's timestamp
+ * (CLOCK_MONOTONIC, as V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC says). */
+#define REFERENCE_CAPS "timestamp/x-linux-monotonic"
+
+enum
+{
+  PROP_0,
+  PROP_DEVICE,
+  PROP_DEVICE_FD,
+  PROP_QUEUE_DEPTH,
+  PROP_STATS,
+  PROP_LAST
+};
+
+static GParamSpec *properties[PROP_LAST];
+
+G_DEFINE_TYPE (GstShrbufSrc, gst_shrbuf_src, GST_TYPE_PUSH_SRC);
+GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
+    GST_TYPE_SHRBUF_SRC);
+
+static void stop_streaming (GstShrbufSrc * self);
+
+/* Posts @err (a GST_RESOURCE_ERROR from v4l2-device.c, which it frees)
+ * as an element error; @human (a g_strdup_printf() argument list, freed)
+ * names the device. */
+#define post_error(self, err, human) G_STMT_START {                   \
+  GError *_err = (err);                                               \
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,    \
+      _err->domain, _err->code, human, g_strdup (_err->message),      \
+      __FILE__, GST_FUNCTION, __LINE__);                              \
+  g_error_free (_err);                                                \
+} G_STMT_END
+
+static GstCaps *
+template_caps (void)
+{
+  GValue formats = G_VALUE_INIT;
+  GValue v = G_VALUE_INIT;
+  GstCaps *caps;
+  guint i;
+
+  g_value_init (&formats, GST_TYPE_LIST);
+  g_value_init (&v, G_TYPE_STRING);
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *f = shrbuf_format_get (i);
+
+    if (f->v4l2 == 0 && f->v4l2_mplane == 0)
+      continue;
+    g_value_set_string (&v, gst_video_format_to_string (f->gst));
+    gst_value_list_append_value (&formats, &v);
+  }
+  g_value_unset (&v);
+  caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, 32768,
+      "height", GST_TYPE_INT_RANGE, 1, 32768,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  gst_caps_set_value (caps, "format", &formats);
+  g_value_unset (&formats);
+  return caps;
+}
+
+/* Called by the allocator, its lock held, when downstream has let go of
+ * every memory of frame @index. */
+static void
+recycle_frame (GstShrbufAllocator * allocator, guint index, gpointer user_data)
+{
+  GstShrbufSrc *self = user_data;
+  GError *err = NULL;
+
+  if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, &err)) {
+    /* create() sees the device fail too and reports it. */
+    GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
+        err->message);
+    g_error_free (err);
+    return;
+  }
+  g_atomic_int_inc (&self->queued);
+  GST_LOG_OBJECT (self, "re-queued buffer %u", index);
+}
+
+static gboolean
+gst_shrbuf_src_start (GstBaseSrc * src)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  GError *err = NULL;
+  gchar *path;
+  gint fd;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->device);
+  fd = self->device_fd;
+  self->frames = self->dropped = self->exported = self->copied = 0;
+  GST_OBJECT_UNLOCK (self);
+  g_atomic_int_set (&self->queued, 0);
+
+  self->dev = shrbuf_v4l2_device_open (path, fd, &err);
+  if (self->dev == NULL) {
+    post_error (self, err, fd >= 0 ?
+        g_strdup_printf ("Cannot use video device fd %d: %s", fd,
+            err->message) :
+        g_strdup_printf ("Cannot use video device '%s': %s", path,
+            err->message));
+    g_free (path);
+    return FALSE;
+  }
+  g_free (path);
+
+  if (!shrbuf_v4l2_device_get_format (self->dev, &self->current, &err)) {
+    GST_DEBUG_OBJECT (self, "no current format: %s", err->message);
+    g_clear_error (&err);
+    memset (&self->current, 0, sizeof (self->current));
+  }
+  self->probed_caps = shrbuf_v4l2_device_probe_caps (self->dev);
+  GST_DEBUG_OBJECT (self, "probed caps %" GST_PTR_FORMAT, self->probed_caps);
+  if (gst_caps_is_empty (self->probed_caps)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Video device '%s' offers no format this element can export",
+            self->dev->path), ("no ENUM_FMT entry maps to a GStreamer format "
+            "(emulated formats are left out)"));
+    goto fail;
+  }
+
+  self->poll = gst_poll_new (TRUE);
+  gst_poll_fd_init (&self->pollfd);
+  self->pollfd.fd = self->dev->fd;
+  gst_poll_add_fd (self->poll, &self->pollfd);
+  gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  return TRUE;
+
+fail:
+  gst_clear_caps (&self->probed_caps);
+  g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
+  return FALSE;
+}
+
+static gboolean
+gst_shrbuf_src_stop (GstBaseSrc * src)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+
+  stop_streaming (self);
+  gst_clear_caps (&self->caps);
+  gst_clear_caps (&self->probed_caps);
+  if (self->poll) {
+    gst_poll_free (self->poll);
+    self->poll = NULL;
+  }
+  g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
+  return TRUE;
+}
+
+/* Retires the frames (downstream may keep its buffers), stops the stream
+ * and frees the driver's buffer list, orphaning buffers still exported. */
+static void
+stop_streaming (GstShrbufSrc * self)
+{
+  GError *err = NULL;
+  guint32 caps = 0;
+  guint zero = 0;
+
+  if (self->allocator) {
+    gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
+    gst_clear_object (&self->allocator);
+  }
+  if (self->dev == NULL || self->n_buffers == 0)
+    return;
+  if (self->streaming && !shrbuf_v4l2_device_stream (self->dev, FALSE, &err)) {
+    GST_WARNING_OBJECT (self, "%s", err->message);
+    g_clear_error (&err);
+  }
+  self->streaming = FALSE;
+  g_atomic_int_set (&self->queued, 0);
+  /* With V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS the driver frees its list and
+   * the exported dma-bufs live on in downstream's memories; without it
+   * REQBUFS(0) fails with EBUSY while they do, and closing the device
+   * releases the queue the same way. */
+  if (!shrbuf_v4l2_device_request_buffers (self->dev, &zero, &caps, &err)) {
+    GST_WARNING_OBJECT (self, "%s", err->message);
+    g_clear_error (&err);
+  }
+  self->n_buffers = 0;
+}
+
+static GstCaps *
+gst_shrbuf_src_get_caps (GstBaseSrc * src, GstCaps * filter)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  GstCaps *caps;
+
+  if (self->probed_caps)
+    caps = gst_caps_ref (self->probed_caps);
+  else
+    caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (src));
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+  return caps;
+}
+
+/* Prefers the device's current format and size, then 30 fps. */
+static GstCaps *
+gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  const ShrbufFormat *cur = shrbuf_format_from_v4l2 (self->current.pixelformat);
+  GstStructure *s;
+  guint i;
+
+  if (cur != NULL) {
+    GstCaps *pref = gst_caps_new_simple ("video/x-raw",
+        "format", G_TYPE_STRING, gst_video_format_to_string (cur->gst),
+        "width", G_TYPE_INT, (gint) self->current.width,
+        "height", G_TYPE_INT, (gint) self->current.height, NULL);
+    GstCaps *tmp = gst_caps_intersect_full (caps, pref,
+        GST_CAPS_INTERSECT_FIRST);
+
+    if (gst_caps_is_empty (tmp)) {
+      gst_caps_unref (tmp);
+      gst_structure_remove_fields (gst_caps_get_structure (pref, 0), "width",
+          "height", NULL);
+      tmp = gst_caps_intersect_full (caps, pref, GST_CAPS_INTERSECT_FIRST);
+    }
+    gst_caps_unref (pref);
+    if (!gst_caps_is_empty (tmp)) {
+      gst_caps_unref (caps);
+      caps = tmp;
+    } else {
+      gst_caps_unref (tmp);
+    }
+  }
+
+  caps = gst_caps_make_writable (caps);
+  for (i = 0; i < gst_caps_get_size (caps); i++) {
+    s = gst_caps_get_structure (caps, i);
+    if (self->current.width != 0) {
+      gst_structure_fixate_field_nearest_int (s, "width", self->current.width);
+      gst_structure_fixate_field_nearest_int (s, "height",
+          self->current.height);
+    }
+    gst_structure_fixate_field_nearest_fraction (s, "framerate", 30, 1);
+  }
+  return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->fixate (src, caps);
+}
+
+static gboolean
+gst_shrbuf_src_set_caps (GstBaseSrc * src, GstCaps * caps)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  GstVideoInfo info;
+
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("invalid caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  /* The device is set up in decide_allocation(), once downstream's layout
+   * wishes are known. */
+  return TRUE;
+}
+
+/* Strides and offsets of the video planes in the driver's buffers. */
+static gboolean
+layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
+    const ShrbufV4l2Format * fmt)
+{
+  const GstVideoFormatInfo *finfo = info->finfo;
+  guint n = GST_VIDEO_INFO_N_PLANES (info);
+  gsize offset = 0;
+  guint i;
+
+  if (fmt->n_planes == 1) {
+    /* All planes in one buffer, one after the other. */
+    for (i = 0; i < n; i++) {
+      gint stride = gst_video_format_info_extrapolate_stride (finfo, i,
+          fmt->bytesperline[0]);
+
+      info->stride[i] = stride;
+      info->offset[i] = offset;
+      offset += (gsize) stride *
+          GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
+    }
+    if (offset > fmt->sizeimage[0]) {
+      GST_ERROR_OBJECT (self, "planes need %" G_GSIZE_FORMAT " bytes, the "
+          "driver's buffers hold %u", offset, fmt->sizeimage[0]);
+      return FALSE;
+    }
+    info->size = fmt->sizeimage[0];
+  } else if (fmt->n_planes == n) {
+    /* One buffer a plane: a video meta offset counts across memories. */
+    for (i = 0; i < n; i++) {
+      info->stride[i] = fmt->bytesperline[i];
+      info->offset[i] = offset;
+      offset += fmt->sizeimage[i];
+    }
+    info->size = offset;
+  } else {
+    GST_ERROR_OBJECT (self, "%u V4L2 planes for %u video planes",
+        fmt->n_planes, n);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+export_buffers (GstShrbufSrc * self)
+{
+  GError *err = NULL;
+  guint i, p;
+
+  self->allocator = gst_shrbuf_allocator_new (recycle_frame, self);
+  for (i = 0; i < self->n_buffers; i++) {
+    gint fds[VIDEO_MAX_PLANES];
+    gsize lengths[VIDEO_MAX_PLANES];
+
+    if (!shrbuf_v4l2_device_query_plane_lengths (self->dev, i,
+            self->fmt.n_planes, lengths, &err))
+      goto failed;
+    for (p = 0; p < self->fmt.n_planes; p++) {
+      fds[p] = shrbuf_v4l2_device_export (self->dev, i, p, &err);
+      if (fds[p] < 0) {
+        while (p > 0)
+          close (fds[--p]);
+        goto failed;
+      }
+    }
+    if (!gst_shrbuf_allocator_add_frame (GST_SHRBUF_ALLOCATOR
+            (self->allocator), i, self->fmt.n_planes, fds, lengths)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+          ("cannot wrap buffer %u", i));
+      return FALSE;
+    }
+  }
+  return TRUE;
+
+failed:
+  post_error (self, err, g_strdup_printf ("Cannot export the capture "
+          "buffers of '%s' as dma-buf", self->dev->path));
+  return FALSE;
+}
+
+/* libv4l2 keeps its own list of the buffers and, once they were exported
+ * and orphaned, refuses S_FMT and REQBUFS (EBUSY) on buffers that are no
+ * longer there. A new open starts it afresh; the orphaned buffers live on
+ * in downstream's memories. */
+static gboolean
+reopen_device (GstShrbufSrc * self)
+{
+  ShrbufV4l2Device *dev;
+  GError *err = NULL;
+  gchar *path;
+  gint fd;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (self->device);
+  fd = self->device_fd;
+  GST_OBJECT_UNLOCK (self);
+
+  gst_poll_remove_fd (self->poll, &self->pollfd);
+  g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
+  dev = shrbuf_v4l2_device_open (path, fd, &err);
+  g_free (path);
+  if (dev == NULL) {
+    post_error (self, err, g_strdup_printf ("Cannot reopen the video "
+            "device: %s", err->message));
+    return FALSE;
+  }
+  self->dev = dev;
+  gst_poll_fd_init (&self->pollfd);
+  self->pollfd.fd = dev->fd;
+  gst_poll_add_fd (self->poll, &self->pollfd);
+  gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  return TRUE;
+}
+
+/* Sets the device up for @caps: S_FMT (with the stride downstream asks
+ * for), S_PARM, REQBUFS, EXPBUF, QBUF, STREAMON. */
+static gboolean
+configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
+{
+  GstVideoInfo info;
+  ShrbufV4l2Format fmt;
+  GError *err = NULL;
+  guint32 fourcc, bufcaps = 0;
+  guint bytesperline = 0, count, i;
+
+  if (self->n_buffers > 0) {
+    stop_streaming (self);
+    if (!reopen_device (self))
+      return FALSE;
+  }
+
+  if (!gst_video_info_from_caps (&info, caps))
+    goto bad_caps;
+  fourcc = shrbuf_v4l2_device_fourcc_for (self->dev,
+      GST_VIDEO_INFO_FORMAT (&info));
+  if (fourcc == 0)
+    goto bad_caps;
+  if (padding_right > 0) {
+    GstVideoInfo padded;
+
+    gst_video_info_set_format (&padded, GST_VIDEO_INFO_FORMAT (&info),
+        info.width + padding_right, info.height);
+    bytesperline = GST_VIDEO_INFO_PLANE_STRIDE (&padded, 0);
+  }
+
+  if (!shrbuf_v4l2_device_set_format (self->dev, fourcc, info.width,
+          info.height, bytesperline, &fmt, &err)) {
+    post_error (self, err, g_strdup_printf ("Cannot set the format of '%s' "
+            "to %s %dx%d", self->dev->path,
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+            info.width, info.height));
+    return FALSE;
+  }
+  if (fmt.pixelformat != fourcc || fmt.width != (guint) info.width
+      || fmt.height != (guint) info.height) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Video device '%s' does not capture %s %dx%d", self->dev->path,
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+            info.width, info.height),
+        ("S_FMT gave %" GST_FOURCC_FORMAT " %ux%u",
+            GST_FOURCC_ARGS (fmt.pixelformat), fmt.width, fmt.height));
+    return FALSE;
+  }
+  if (bytesperline != 0 && fmt.bytesperline[0] != bytesperline)
+    GST_INFO_OBJECT (self, "asked for bytesperline %u, the driver gave %u",
+        bytesperline, fmt.bytesperline[0]);
+  if (!layout_from_format (self, &info, &fmt)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("the driver's layout does not fit %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  if (!shrbuf_v4l2_device_set_framerate (self->dev, info.fps_n, info.fps_d,
+          &err)) {
+    post_error (self, err, g_strdup_printf ("Cannot set the frame rate of "
+            "'%s' to %d/%d", self->dev->path, info.fps_n, info.fps_d));
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  count = self->queue_depth;
+  GST_OBJECT_UNLOCK (self);
+  if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps,
+          &err)) {
+    post_error (self, err, g_strdup_printf ("Cannot allocate %u capture "
+            "buffers on '%s'", count, self->dev->path));
+    return FALSE;
+  }
+  self->n_buffers = count;
+  if (count < MIN_QUEUE_DEPTH) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+        ("Video device '%s' gave %u capture buffers, %u are needed",
+            self->dev->path, count, MIN_QUEUE_DEPTH), (NULL));
+    return FALSE;
+  }
+  if (!(bufcaps & V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS))
+    GST_INFO_OBJECT (self, "the driver cannot orphan buffers");
+  self->fmt = fmt;
+  self->info = info;
+
+  if (!export_buffers (self))
+    return FALSE;
+  for (i = 0; i < count; i++) {
+    if (!shrbuf_v4l2_device_queue (self->dev, i, fmt.n_planes, &err)) {
+      post_error (self, err, g_strdup_printf ("Cannot queue capture buffers "
+              "on '%s'", self->dev->path));
+      return FALSE;
+    }
+    g_atomic_int_inc (&self->queued);
+  }
+  if (!shrbuf_v4l2_device_stream (self->dev, TRUE, &err)) {
+    post_error (self, err, g_strdup_printf ("Cannot start streaming on '%s'",
+            self->dev->path));
+    return FALSE;
+  }
+  self->streaming = TRUE;
+  self->have_sequence = FALSE;
+  GST_INFO_OBJECT (self, "streaming %" GST_PTR_FORMAT " from %u buffers, "
+      "stride %d", caps, count, info.stride[0]);
+  return TRUE;
+
+bad_caps:
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+      ("cannot capture %" GST_PTR_FORMAT, caps));
+  return FALSE;
+}
+
+/* Downstream's wishes: GstVideoMeta support, with padding (a
+ * "video-meta" structure, see GstVideoMeta). No pool: the buffers are the
+ * driver's. */
+static gboolean
+gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  const GstStructure *params = NULL;
+  GstCaps *caps = NULL;
+  guint index, padding_right = 0;
+  gboolean video_meta;
+
+  gst_query_parse_allocation (query, &caps, NULL);
+  GST_DEBUG_OBJECT (self, "downstream answered %" GST_PTR_FORMAT, query);
+  if (caps == NULL)
+    return FALSE;
+  video_meta = gst_query_find_allocation_meta (query,
+      GST_VIDEO_META_API_TYPE, &index);
+  if (video_meta) {
+    gst_query_parse_nth_allocation_meta (query, index, &params);
+    if (params && gst_structure_has_name (params, "video-meta"))
+      gst_structure_get_uint (params, "padding-right", &padding_right);
+  }
+  while (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_remove_nth_allocation_pool (query, 0);
+
+  if (self->streaming && self->caps && gst_caps_is_equal (caps, self->caps)
+      && padding_right == self->padding_right) {
+    self->video_meta = video_meta;
+    return TRUE;
+  }
+  if (!configure (self, caps, padding_right)) {
+    stop_streaming (self);
+    return FALSE;
+  }
+  gst_caps_replace (&self->caps, caps);
+  self->padding_right = padding_right;
+  self->video_meta = video_meta;
+  if (!video_meta) {
+    GstVideoInfo plain;
+
+    gst_video_info_from_caps (&plain, caps);
+    if (plain.stride[0] != self->info.stride[0]
+        || plain.offset[1] != self->info.offset[1])
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Downstream does not read "
+              "GstVideoMeta, but the driver's layout is not GStreamer's "
+              "default"), ("stride %d, GStreamer's %d", self->info.stride[0],
+              plain.stride[0]));
+  }
+  return TRUE;
+}
+
+static gboolean
+gst_shrbuf_src_query (GstBaseSrc * src, GstQuery * query)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY && self->streaming
+      && self->info.fps_n > 0) {
+    GstClockTime frame = gst_util_uint64_scale_int (GST_SECOND,
+        self->info.fps_d, self->info.fps_n);
+
+    /* A frame is ready one frame time after it started; the driver holds
+     * at most n_buffers of them. */
+    gst_query_set_latency (query, TRUE, frame, frame * self->n_buffers);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->query (src, query);
+}
+
+static gboolean
+gst_shrbuf_src_unlock (GstBaseSrc * src)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+
+  if (self->poll)
+    gst_poll_set_flushing (self->poll, TRUE);
+  return TRUE;
+}
+
+static gboolean
+gst_shrbuf_src_unlock_stop (GstBaseSrc * src)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+
+  if (self->poll)
+    gst_poll_set_flushing (self->poll, FALSE);
+  return TRUE;
+}
+
+/* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
+ * a DQBUF that would block). */
+static GstFlowReturn
+dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
+{
+  GError *err = NULL;
+  gint ret;
+
+  for (;;) {
+    ret = gst_poll_wait (self->poll, GST_CLOCK_TIME_NONE);
+    if (ret < 0) {
+      if (errno == EBUSY)
+        return GST_FLOW_FLUSHING;
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      g_set_error (&err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+          "poll failed: %s", g_strerror (errno));
+      goto failed;
+    }
+    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
+            &err))
+      goto failed;
+    if (out->index != G_MAXUINT)
+      return GST_FLOW_OK;
+    if (gst_poll_fd_has_error (self->poll, &self->pollfd)
+        || gst_poll_fd_has_closed (self->poll, &self->pollfd)) {
+      g_set_error (&err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+          "poll reported an error on the device, with nothing to dequeue");
+      goto failed;
+    }
+  }
+
+failed:
+  post_error (self, err, g_strdup_printf ("Capture from video device '%s' "
+          "failed", self->dev->path));
+  return GST_FLOW_ERROR;
+}
+
+/* The driver's timestamp (CLOCK_MONOTONIC) as running time: now on the
+ * pipeline clock, less the time since the driver stamped the frame. */
+static GstClockTime
+running_time_of (GstShrbufSrc * self, GstClockTime driver_ts)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base, delay, mono;
+
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+  now = gst_clock_get_time (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  gst_object_unref (clock);
+
+  mono = g_get_monotonic_time () * GST_USECOND;
+  delay = mono > driver_ts ? mono - driver_ts : 0;
+  if (now < base + delay)
+    return 0;
+  return now - base - delay;
+}
+
+static void
+check_sequence (GstShrbufSrc * self, guint32 sequence, GstClockTime pts,
+    GstClockTime duration)
+{
+  guint64 missed = 0, frames, dropped;
+  GstMessage *msg;
+
+  if (self->have_sequence && sequence != self->last_sequence + 1)
+    missed = (guint32) (sequence - self->last_sequence - 1);
+  self->have_sequence = TRUE;
+  self->last_sequence = sequence;
+
+  GST_OBJECT_LOCK (self);
+  self->frames++;
+  self->dropped += missed;
+  frames = self->frames;
+  dropped = self->dropped;
+  GST_OBJECT_UNLOCK (self);
+  if (missed == 0)
+    return;
+
+  GST_WARNING_OBJECT (self, "the driver dropped %" G_GUINT64_FORMAT
+      " frame(s) before sequence %u", missed, sequence);
+  msg = gst_message_new_qos (GST_OBJECT (self), TRUE, pts,
+      GST_CLOCK_TIME_NONE, pts, duration);
+  gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, frames, dropped);
+  gst_element_post_message (GST_ELEMENT (self), msg);
+}
+
+static GstFlowReturn
+gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  GstCaps *refcaps;
+  ShrbufV4l2Dequeued dq;
+  GstFlowReturn ret;
+  GstBuffer *buffer;
+  GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
+  gsize used[VIDEO_MAX_PLANES];
+  guint i;
+
+  if (!self->streaming)
+    return GST_FLOW_NOT_NEGOTIATED;
+
+again:
+  ret = dequeue (self, &dq);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  g_atomic_int_add (&self->queued, -1);
+
+  for (i = 0; i < self->fmt.n_planes; i++) {
+    /* The layout (and GstVideoMeta) counts on whole planes. */
+    used[i] = self->fmt.sizeimage[i];
+    if (dq.bytesused[i] < self->fmt.sizeimage[i])
+      GST_DEBUG_OBJECT (self, "buffer %u plane %u: %u of %u bytes used",
+          dq.index, i, dq.bytesused[i], self->fmt.sizeimage[i]);
+  }
+  buffer = gst_buffer_new ();
+  if (!gst_shrbuf_allocator_append_frame (GST_SHRBUF_ALLOCATOR
+          (self->allocator), dq.index, buffer, used)) {
+    gst_buffer_unref (buffer);
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
+            "'%s' failed", self->dev->path), ("the driver returned buffer "
+            "%u, which is not ours to fill", dq.index));
+    return GST_FLOW_ERROR;
+  }
+  if (dq.flags & V4L2_BUF_FLAG_ERROR) {
+    /* Re-queued as it goes. */
+    GST_WARNING_OBJECT (self, "buffer %u (sequence %u) has the error flag, "
+        "dropping it", dq.index, dq.sequence);
+    gst_buffer_unref (buffer);
+    GST_OBJECT_LOCK (self);
+    self->dropped++;
+    GST_OBJECT_UNLOCK (self);
+    goto again;
+  }
+
+  gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
+      self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
+      self->info.offset, self->info.stride);
+
+  if (self->info.fps_n > 0)
+    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
+        self->info.fps_n);
+  pts = running_time_of (self, dq.timestamp);
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DTS (buffer) = pts;
+  GST_BUFFER_DURATION (buffer) = duration;
+  GST_BUFFER_OFFSET (buffer) = dq.sequence;
+  GST_BUFFER_OFFSET_END (buffer) = dq.sequence + 1;
+  refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
+  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq.timestamp,
+      GST_CLOCK_TIME_NONE);
+  gst_caps_unref (refcaps);
+
+  check_sequence (self, dq.sequence, pts, duration);
+  GST_OBJECT_LOCK (self);
+  self->exported++;
+  GST_OBJECT_UNLOCK (self);
+
+  GST_LOG_OBJECT (self, "buffer %u, sequence %u, pts %" GST_TIME_FORMAT,
+      dq.index, dq.sequence, GST_TIME_ARGS (pts));
+  *outbuf = buffer;
+  return GST_FLOW_OK;
+}
+
+static GstStructure *
+get_stats (GstShrbufSrc * self)
+{
+  GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  s = gst_structure_new ("GstShrbufSrcStats",
+      "frames", G_TYPE_UINT64, self->frames,
+      "dropped", G_TYPE_UINT64, self->dropped,
+      "exported", G_TYPE_UINT64, self->exported,
+      "copied", G_TYPE_UINT64, self->copied,
+      "queued-in-driver", G_TYPE_UINT,
+      (guint) MAX (g_atomic_int_get (&self->queued), 0), NULL);
+  GST_OBJECT_UNLOCK (self);
+  return s;
+}
+
+static void
+gst_shrbuf_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DEVICE:
+      g_free (self->device);
+      self->device = g_value_dup_string (value);
+      break;
+    case PROP_DEVICE_FD:
+      self->device_fd = g_value_get_int (value);
+      break;
+    case PROP_QUEUE_DEPTH:
+      self->queue_depth = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (object);
+
+  switch (prop_id) {
+    case PROP_DEVICE:
+      GST_OBJECT_LOCK (self);
+      g_value_set_string (value, self->device);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_DEVICE_FD:
+      GST_OBJECT_LOCK (self);
+      g_value_set_int (value, self->device_fd);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_QUEUE_DEPTH:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->queue_depth);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, get_stats (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_shrbuf_src_finalize (GObject * object)
+{
+  GstShrbufSrc *self = GST_SHRBUF_SRC (object);
+
+  g_free (self->device);
+  G_OBJECT_CLASS (gst_shrbuf_src_parent_class)->finalize (object);
+}
+
+static void
+gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+  GstCaps *caps;
+
+  GST_DEBUG_CATEGORY_INIT (shrbufsrc_debug, "shrbufsrc", 0,
+      "V4L2 capture exported as dma-buf");
+
+  object_class->set_property = gst_shrbuf_src_set_property;
+  object_class->get_property = gst_shrbuf_src_get_property;
+  object_class->finalize = gst_shrbuf_src_finalize;
+
+  /**
+   * GstShrbufSrc:device:
+   *
+   * The V4L2 capture device node. Default: "/dev/video0".
+   */
+  properties[PROP_DEVICE] = g_param_spec_string ("device", "Device",
+      "V4L2 capture device node", DEFAULT_DEVICE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSrc:device-fd:
+   *
+   * An already open V4L2 device to capture from instead of #device; the
+   * element duplicates it and leaves the caller's fd open. Default: -1
+   * (use #device).
+   */
+  properties[PROP_DEVICE_FD] = g_param_spec_int ("device-fd", "Device fd",
+      "An open V4L2 capture device (duplicated), -1 to open 'device'",
+      -1, G_MAXINT, DEFAULT_DEVICE_FD,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSrc:queue-depth:
+   *
+   * How many capture buffers to ask the driver for (REQBUFS; the driver
+   * may give more). Buffers downstream holds are not in the driver's
+   * queue. Default: 4, at least 2.
+   */
+  properties[PROP_QUEUE_DEPTH] = g_param_spec_uint ("queue-depth",
+      "Queue depth", "Capture buffers to request from the driver",
+      MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH, DEFAULT_QUEUE_DEPTH,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSrc:stats:
+   *
+   * Counters since the element last started, as a GstStructure
+   * "GstShrbufSrcStats": frames (guint64, captured), dropped (guint64,
+   * sequence gaps and buffers the driver flagged as bad), exported
+   * (guint64, buffers pushed as the driver's dma-bufs), copied (guint64,
+   * buffers pushed as copies) and queued-in-driver (guint, buffers the
+   * driver holds now). Read-only.
+   */
+  properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "Capture counters", GST_TYPE_STRUCTURE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, PROP_LAST, properties);
+
+  gst_element_class_set_static_metadata (element_class,
+      "V4L2 dma-buf source", "Source/Video",
+      "Captures from a V4L2 device into the driver's buffers, exported as "
+      "dma-buf", "gst-shrbuf contributors");
+  caps = template_caps ();
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
+  gst_caps_unref (caps);
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_shrbuf_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_shrbuf_src_stop);
+  basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_shrbuf_src_get_caps);
+  basesrc_class->fixate = GST_DEBUG_FUNCPTR (gst_shrbuf_src_fixate);
+  basesrc_class->set_caps = GST_DEBUG_FUNCPTR (gst_shrbuf_src_set_caps);
+  basesrc_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_shrbuf_src_decide_allocation);
+  basesrc_class->query = GST_DEBUG_FUNCPTR (gst_shrbuf_src_query);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_shrbuf_src_unlock);
+  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_shrbuf_src_unlock_stop);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_shrbuf_src_create);
+}
+
+static void
+gst_shrbuf_src_init (GstShrbufSrc * self)
+{
+  self->device = g_strdup (DEFAULT_DEVICE);
+  self->device_fd = DEFAULT_DEVICE_FD;
+  self->queue_depth = DEFAULT_QUEUE_DEPTH;
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+}

@@ -1,0 +1,339 @@
+/* gst-shrbuf: shrbufsrc and its allocator, on the host
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * The allocator is tested on memfd fds (no driver); capture itself is
+ * tested in the VM (tests/vm/cases/3*-src-*.sh).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/allocators/allocators.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "gstshrbufallocator.h"
+
+#define SIZE 8192
+
+static GArray *recycled;
+
+static void
+on_recycle (GstShrbufAllocator * allocator, guint index, gpointer user_data)
+{
+  fail_unless (user_data == (gpointer) & recycled);
+  g_array_append_val (recycled, index);
+}
+
+static gint
+make_memfd (guint8 fill)
+{
+  guint8 buf[SIZE];
+  gint fd = memfd_create ("shrbuf-test", MFD_CLOEXEC);
+
+  fail_unless (fd >= 0);
+  memset (buf, fill, sizeof (buf));
+  fail_unless_equals_int (write (fd, buf, sizeof (buf)), SIZE);
+  return fd;
+}
+
+static gboolean
+fd_is_open (gint fd)
+{
+  return fcntl (fd, F_GETFD) != -1 || errno != EBADF;
+}
+
+static GstShrbufAllocator *
+new_allocator (void)
+{
+  recycled = g_array_new (FALSE, FALSE, sizeof (guint));
+  return GST_SHRBUF_ALLOCATOR (gst_shrbuf_allocator_new (on_recycle,
+          &recycled));
+}
+
+static void
+free_allocator (GstShrbufAllocator * alloc)
+{
+  gst_object_unref (alloc);
+  g_array_unref (recycled);
+  recycled = NULL;
+}
+
+GST_START_TEST (test_allocator_map_and_recycle)
+{
+  GstShrbufAllocator *alloc = new_allocator ();
+  gint fd = make_memfd (0x5a);
+  gsize size = SIZE, used = SIZE - 100;
+  GstBuffer *buf;
+  GstMemory *mem;
+  GstMapInfo map;
+
+  fail_unless (gst_shrbuf_allocator_add_frame (alloc, 3, 1, &fd, &size));
+  fail_unless_equals_int (gst_shrbuf_allocator_n_frames (alloc), 1);
+
+  buf = gst_buffer_new ();
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 3, buf, &used));
+  fail_unless_equals_int (gst_buffer_n_memory (buf), 1);
+  mem = gst_buffer_peek_memory (buf, 0);
+  fail_unless (gst_is_dmabuf_memory (mem));
+  fail_unless_equals_int (gst_dmabuf_memory_get_fd (mem), fd);
+  fail_unless_equals_int (gst_buffer_get_size (buf), SIZE - 100);
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  fail_unless_equals_int (map.data[0], 0x5a);
+  fail_unless_equals_int (map.data[map.size - 1], 0x5a);
+  gst_buffer_unmap (buf, &map);
+
+  /* Handed out: cannot be handed out twice. */
+  {
+    GstBuffer *again = gst_buffer_new ();
+
+    fail_if (gst_shrbuf_allocator_append_frame (alloc, 3, again, &used));
+    gst_buffer_unref (again);
+  }
+
+  /* The last reference goes: recycled, not freed, fd open. */
+  fail_unless_equals_int (recycled->len, 0);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (recycled->len, 1);
+  fail_unless_equals_int (g_array_index (recycled, guint, 0), 3);
+  fail_unless (fd_is_open (fd));
+
+  /* At home again: a second round works, with the size reset. */
+  buf = gst_buffer_new ();
+  used = SIZE;
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 3, buf, &used));
+  fail_unless_equals_int (gst_buffer_get_size (buf), SIZE);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (recycled->len, 2);
+
+  /* Retired at home: freed and its fd closed right away. */
+  gst_shrbuf_allocator_retire (alloc);
+  fail_unless_equals_int (gst_shrbuf_allocator_n_frames (alloc), 0);
+  fail_if (fd_is_open (fd));
+  fail_unless_equals_int (recycled->len, 2);
+  free_allocator (alloc);
+}
+
+GST_END_TEST;
+
+/* DONT_CLOSE: no memory closes the frame's fd; the frame does, after its
+ * last memory, also when that outlives the retirement (and the allocator's
+ * owner). */
+GST_START_TEST (test_allocator_outlives_retire)
+{
+  GstShrbufAllocator *alloc = new_allocator ();
+  gint fd = make_memfd (0x11);
+  gsize size = SIZE;
+  GstBuffer *buf, *copy;
+  GstMemory *sub;
+  GstMapInfo map;
+
+  fail_unless (gst_shrbuf_allocator_add_frame (alloc, 0, 1, &fd, &size));
+  buf = gst_buffer_new ();
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 0, buf, &size));
+  sub = gst_memory_share (gst_buffer_peek_memory (buf, 0), 16, 16);
+  copy = gst_buffer_copy (buf);
+
+  gst_shrbuf_allocator_retire (alloc);
+  gst_object_unref (alloc);     /* the owner lets go; memories hold it */
+  fail_unless (fd_is_open (fd));
+
+  gst_buffer_unref (buf);
+  gst_buffer_unref (copy);
+  fail_unless (fd_is_open (fd));        /* the share holds the parent */
+  fail_unless (gst_memory_map (sub, &map, GST_MAP_READ));
+  fail_unless_equals_int (map.size, 16);
+  fail_unless_equals_int (map.data[0], 0x11);
+  gst_memory_unmap (sub, &map);
+
+  gst_memory_unref (sub);
+  fail_if (fd_is_open (fd));
+  fail_unless_equals_int (recycled->len, 0);
+  g_array_unref (recycled);
+  recycled = NULL;
+}
+
+GST_END_TEST;
+
+/* A frame of two planes comes back only with both; a share or a buffer
+ * copy keeps it out. */
+GST_START_TEST (test_allocator_planes)
+{
+  GstShrbufAllocator *alloc = new_allocator ();
+  gint fds[2] = { make_memfd (1), make_memfd (2) };
+  gsize sizes[2] = { SIZE, SIZE / 2 };
+  GstBuffer *buf, *copy;
+  GstMemory *plane0;
+
+  fail_unless (gst_shrbuf_allocator_add_frame (alloc, 1, 2, fds, sizes));
+  buf = gst_buffer_new ();
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 1, buf, sizes));
+  fail_unless_equals_int (gst_buffer_n_memory (buf), 2);
+  fail_unless_equals_int (gst_buffer_get_size (buf), SIZE + SIZE / 2);
+
+  plane0 = gst_memory_ref (gst_buffer_peek_memory (buf, 0));
+  copy = gst_buffer_copy (buf);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (recycled->len, 0);
+  gst_buffer_unref (copy);
+  fail_unless_equals_int (recycled->len, 0);
+  gst_memory_unref (plane0);
+  fail_unless_equals_int (recycled->len, 1);
+
+  /* Retired with plane 1 downstream: plane 0's memory is freed now, but
+   * its fd is the frame's (DONT_CLOSE) and stays open with the frame. */
+  buf = gst_buffer_new ();
+  fail_unless (gst_shrbuf_allocator_append_frame (alloc, 1, buf, sizes));
+  plane0 = gst_memory_ref (gst_buffer_peek_memory (buf, 1));
+  gst_buffer_unref (buf);
+  gst_shrbuf_allocator_retire (alloc);
+  fail_unless (fd_is_open (fds[0]));
+  fail_unless (fd_is_open (fds[1]));
+  gst_memory_unref (plane0);
+  fail_if (fd_is_open (fds[0]));
+  fail_if (fd_is_open (fds[1]));
+  fail_unless_equals_int (recycled->len, 1);
+  free_allocator (alloc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_allocator_bad_input)
+{
+  GstShrbufAllocator *alloc = new_allocator ();
+  gint fds[2] = { make_memfd (0), make_memfd (0) };
+  gsize size = SIZE;
+  GstBuffer *buf = gst_buffer_new ();
+
+  /* Unknown frame. */
+  fail_if (gst_shrbuf_allocator_append_frame (alloc, 7, buf, &size));
+  /* It allocates nothing of its own. */
+  fail_unless (gst_allocator_alloc (GST_ALLOCATOR (alloc), 100, NULL) ==
+      NULL);
+  /* A taken index is refused, and the fd it came with closed. */
+  fail_unless (gst_shrbuf_allocator_add_frame (alloc, 0, 1, &fds[0], &size));
+  fail_if (gst_shrbuf_allocator_add_frame (alloc, 0, 1, &fds[1], &size));
+  fail_if (fd_is_open (fds[1]));
+  fail_unless (fd_is_open (fds[0]));
+  gst_buffer_unref (buf);
+  gst_shrbuf_allocator_retire (alloc);
+  fail_if (fd_is_open (fds[0]));
+  free_allocator (alloc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_property_defaults)
+{
+  GstElement *src = gst_element_factory_make ("shrbufsrc", NULL);
+  GstStructure *stats = NULL;
+  gchar *device = NULL;
+  gint fd = 0;
+  guint depth = 0;
+  guint64 v;
+  guint queued = 1;
+
+  fail_unless (src != NULL);
+  g_object_get (src, "device", &device, "device-fd", &fd, "queue-depth",
+      &depth, "stats", &stats, NULL);
+  fail_unless_equals_string (device, "/dev/video0");
+  fail_unless_equals_int (fd, -1);
+  fail_unless_equals_int (depth, 4);
+  fail_unless (stats != NULL);
+  fail_unless (gst_structure_get_uint64 (stats, "frames", &v) && v == 0);
+  fail_unless (gst_structure_get_uint64 (stats, "dropped", &v) && v == 0);
+  fail_unless (gst_structure_get_uint64 (stats, "exported", &v) && v == 0);
+  fail_unless (gst_structure_get_uint64 (stats, "copied", &v) && v == 0);
+  fail_unless (gst_structure_get_uint (stats, "queued-in-driver", &queued));
+  fail_unless_equals_int (queued, 0);
+  /* The queue depth has a floor. */
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (g_object_class_find_property
+          (G_OBJECT_GET_CLASS (src), "queue-depth"))->minimum, 2);
+  g_free (device);
+  gst_structure_free (stats);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Starts shrbufsrc on @device; returns its error message (freed by the
+ * caller) after checking the domain and code. */
+static gchar *
+start_error (const gchar * device, gint code)
+{
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *src = gst_element_factory_make ("shrbufsrc", NULL);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *text;
+
+  g_object_set (src, "device", device, NULL);
+  /* Alone: it fails in start(), before any data flows. */
+  gst_bin_add (GST_BIN (pipeline), src);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (src));
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (err->domain == GST_RESOURCE_ERROR);
+  fail_unless_equals_int (err->code, code);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  return text;
+}
+
+GST_START_TEST (test_missing_device)
+{
+  gchar *text = start_error ("/nonexistent/video99",
+      GST_RESOURCE_ERROR_NOT_FOUND);
+
+  fail_unless (strstr (text, "/nonexistent/video99") != NULL, "%s", text);
+  g_free (text);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_not_a_video_device)
+{
+  gchar *text = start_error ("/dev/null", GST_RESOURCE_ERROR_NOT_FOUND);
+
+  fail_unless (strstr (text, "/dev/null") != NULL, "%s", text);
+  fail_unless (strstr (text, "not a V4L2 device") != NULL, "%s", text);
+  g_free (text);
+}
+
+GST_END_TEST;
+
+static Suite *
+shrbufsrc_suite (void)
+{
+  Suite *s = suite_create ("shrbufsrc");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_allocator_map_and_recycle);
+  tcase_add_test (tc, test_allocator_outlives_retire);
+  tcase_add_test (tc, test_allocator_planes);
+  tcase_add_test (tc, test_allocator_bad_input);
+  tcase_add_test (tc, test_property_defaults);
+  tcase_add_test (tc, test_missing_device);
+  tcase_add_test (tc, test_not_a_video_device);
+  return s;
+}
+
+GST_CHECK_MAIN (shrbufsrc);
