@@ -18,12 +18,14 @@
 
 #include <gst/gst.h>
 
+#include "shrbufsink/gstshrbufsink.h"
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
   /* Each element registers itself here as it lands:
    * GST_ELEMENT_REGISTER (shrbufsrc, plugin), GST_ELEMENT_REGISTER (shrbufsink, plugin). */
-  return TRUE;
+  return GST_ELEMENT_REGISTER (shrbufsink, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, shrbuf,

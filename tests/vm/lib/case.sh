@@ -93,3 +93,15 @@ vkms_crc () {
   echo auto > "$_dir/control" || fail "cannot select the CRC source"
   "$VMTOOL" crc "$_dir/data" 3 || fail "no stable CRC from $_dir/data"
 }
+
+# sink_stat NAME FIELD: a field of shrbufsink's stats as it logs them when
+# it stops (needs GST_DEBUG_EXTRA=shrbufsink:4); empty when not logged.
+sink_stat () {
+  sed -n 's/.*stats: application\/x-shrbufsink-stats, //p' "$1.gst.log" | tail -1 \
+    | tr ',' '\n' | sed -n "s/^ *$2=(guint64)\([0-9]*\).*/\1/p"
+}
+
+# sink_copy_lines NAME: shrbufsink's GST_PERFORMANCE "frame copy" lines.
+sink_copy_lines () {
+  grep -c 'GST_PERFORMANCE .*gst_shrbuf_sink_show_frame:.* frame copy' "$1.gst.log"
+}
