@@ -525,6 +525,17 @@ gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
     wait_flip (self, FLIP_TIMEOUT_US);
     return TRUE;
   }
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    /* Whatever the template allows: set_caps () checks the device and
+     * says what it offers instead. */
+    GstCaps *caps, *tmpl;
+
+    gst_query_parse_accept_caps (query, &caps);
+    tmpl = gst_pad_get_pad_template_caps (GST_BASE_SINK_PAD (bsink));
+    gst_query_set_accept_caps_result (query, gst_caps_is_subset (caps, tmpl));
+    gst_caps_unref (tmpl);
+    return TRUE;
+  }
   return GST_BASE_SINK_CLASS (parent_class)->query (bsink, query);
 }
 
