@@ -105,3 +105,13 @@ sink_stat () {
 sink_copy_lines () {
   grep -c 'GST_PERFORMANCE .*gst_shrbuf_sink_show_frame:.* frame copy' "$1.gst.log"
 }
+
+# fb_count DRI_INDEX: framebuffers the device has (debugfs).
+fb_count () {
+  grep -c '^framebuffer\[' "/sys/kernel/debug/dri/$1/framebuffer"
+}
+
+# dmabuf_count: dma-bufs alive in the system (debugfs bufinfo).
+dmabuf_count () {
+  sed -n 's/^Total \([0-9]*\) objects.*/\1/p' /sys/kernel/debug/dma_buf/bufinfo
+}
