@@ -254,6 +254,8 @@ describe_formats (GArray * drm_formats)
       g_string_append_printf (s, "%" GST_FOURCC_FORMAT " (no GStreamer "
           "format)", GST_FOURCC_ARGS (f));
   }
+  if (!s->len)
+    g_string_append (s, "no format at all");
   return g_string_free (s, FALSE);
 }
 

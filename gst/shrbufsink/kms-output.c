@@ -409,12 +409,10 @@ shrbuf_kms_output_open (const gchar * device, const gchar * driver_name,
         g_strerror (errno));
     goto fail;
   }
-  out->atomic = drmSetClientCap (out->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
-  if (g_getenv ("SHRBUF_SINK_LEGACY_KMS")) {
-    /* For tests of the legacy path on drivers that have atomic. */
-    drmSetClientCap (out->fd, DRM_CLIENT_CAP_ATOMIC, 0);
-    out->atomic = FALSE;
-  }
+  /* SHRBUF_SINK_LEGACY_KMS=1 takes the legacy path on drivers that have
+   * atomic too (to test it). */
+  if (!g_getenv ("SHRBUF_SINK_LEGACY_KMS"))
+    out->atomic = drmSetClientCap (out->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
 
   if (!find_output (out, connector_id, error) || !find_planes (out, error))
     goto fail;
