@@ -33,7 +33,11 @@ GST_DEBUG_CATEGORY_EXTERN (shrbuf_sink_debug);
  * afresh), the cache starts over. */
 #define MAX_CACHED 32
 
-G_DEFINE_QUARK (shrbuf-fb-error-quark, shrbuf_fb_error);
+GQuark
+shrbuf_fb_error_quark (void)
+{
+  return g_quark_from_static_string ("shrbuf-fb-error-quark");
+}
 
 /* Identity of a framebuffer: per plane the dma-buf (st_dev, st_ino),
  * offset and pitch. Zero-filled so that it compares as bytes. */

@@ -367,6 +367,7 @@ gst_shrbuf_sink_stop (GstBaseSink * bsink)
   gst_clear_object (&self->dumb_allocator);
   g_clear_pointer (&self->out, shrbuf_kms_output_close);
   gst_clear_caps (&self->device_caps);
+  gst_clear_caps (&self->refused_caps);
   g_clear_pointer (&self->device_formats, g_free);
   self->configured = FALSE;
 
@@ -430,6 +431,12 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm,
           GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
           plane_id, force, &err)) {
+    /* Upstream may try the same caps again: one error for them. */
+    if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps)) {
+      g_clear_error (&err);
+      return FALSE;
+    }
+    gst_caps_replace (&self->refused_caps, caps);
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
         ("No plane of %s can show %s; the device offers: %s",
             shrbuf_kms_output_get_path (self->out),
@@ -478,8 +485,7 @@ make_dumb_pool (GstShrbufSink * self, GstCaps * caps, guint size, guint min)
 
   gst_buffer_pool_config_set_params (config, caps, size, min, 0);
   gst_buffer_pool_config_set_allocator (config, self->dumb_allocator, NULL);
-  gst_buffer_pool_config_add_option (config,
-      GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   if (!gst_buffer_pool_set_config (pool, config)) {
     gst_object_unref (pool);
     return NULL;
@@ -556,8 +562,7 @@ copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
 
     self->copy_pool = make_dumb_pool (self, caps, self->info.size, 3);
     gst_caps_unref (caps);
-    if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool,
-            TRUE)) {
+    if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool, TRUE)) {
       GST_ERROR_OBJECT (self, "cannot make a pool of dumb buffers");
       return NULL;
     }
@@ -589,31 +594,29 @@ static void
 frame_times (GstShrbufSink * self, GstBuffer * buffer, guint64 * capture,
     guint64 * deadline)
 {
+  static GstStaticCaps mono_caps = GST_STATIC_CAPS ("timestamp/x-monotonic");
+  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
   GstBaseSink *bsink = GST_BASE_SINK (self);
-  static GstCaps *unix_caps, *mono_caps;
   GstReferenceTimestampMeta *meta;
   GstClock *clock;
   GstClockTime running, base;
+  GstCaps *caps;
   gint64 offset;
   guint64 now = monotonic_ns ();
 
   *capture = *deadline = 0;
-  if (g_once_init_enter (&unix_caps)) {
-    mono_caps = gst_caps_new_empty_simple ("timestamp/x-monotonic");
-    GST_MINI_OBJECT_FLAG_SET (mono_caps, GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED);
-    GstCaps *c = gst_caps_new_empty_simple ("timestamp/x-unix");
-    GST_MINI_OBJECT_FLAG_SET (c, GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED);
-    g_once_init_leave (&unix_caps, c);
-  }
-  meta = gst_buffer_get_reference_timestamp_meta (buffer, mono_caps);
+  caps = gst_static_caps_get (&mono_caps);
+  meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
+  gst_caps_unref (caps);
   if (meta) {
     *capture = meta->timestamp;
-  } else if ((meta = gst_buffer_get_reference_timestamp_meta (buffer,
-              unix_caps))) {
-    gint64 real_minus_mono = (g_get_real_time () - g_get_monotonic_time ())
-        * GST_USECOND;
-
-    *capture = meta->timestamp - real_minus_mono;
+  } else {
+    caps = gst_static_caps_get (&unix_caps);
+    meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
+    gst_caps_unref (caps);
+    if (meta)
+      *capture = meta->timestamp - (g_get_real_time () -
+          g_get_monotonic_time ()) * GST_USECOND;
   }
 
   clock = gst_element_get_clock (GST_ELEMENT (self));
@@ -658,8 +661,7 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
   if (fb) {
     hold = gst_buffer_ref (buffer);
   } else {
-    GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s",
-        err->message);
+    GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s", err->message);
     if (!self->copy_warned) {
       self->copy_warned = TRUE;
       GST_ELEMENT_WARNING (self, STREAM, FORMAT,

@@ -58,6 +58,7 @@ struct _GstShrbufSink
   GstClockTime frame_duration;
   GstBufferPool *copy_pool;     /* dumb buffers to copy into, made on demand */
   gboolean copy_warned;
+  GstCaps *refused_caps;        /* the last caps set_caps () refused */
 
   /* Scanout state, shared with the flip handler (event thread) */
   GMutex lock;

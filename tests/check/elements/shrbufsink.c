@@ -18,6 +18,7 @@
 #include "formats.h"
 
 static const guint32 xr24_only[] = { DRM_FORMAT_XRGB8888 };
+
 static const guint32 overlay_formats[] = { DRM_FORMAT_ARGB8888,
   DRM_FORMAT_XRGB8888, DRM_FORMAT_RGB565
 };
@@ -38,6 +39,7 @@ static const ShrbufPlaneDesc vkms_like[] = {
 static const guint32 cirrus_formats[] = { DRM_FORMAT_RGB565,
   DRM_FORMAT_RGB888, DRM_FORMAT_XRGB8888
 };
+
 static const ShrbufPlaneDesc cirrus_like[] = {
   {32, DRM_PLANE_TYPE_PRIMARY, 0x1, cirrus_formats, 3},
 };
