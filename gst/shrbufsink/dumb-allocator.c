@@ -43,24 +43,33 @@ shrbuf_dumb_allocator_alloc (GstAllocator * allocator, gsize size,
 {
   ShrbufDumbAllocator *self = SHRBUF_DUMB_ALLOCATOR (allocator);
   struct drm_mode_create_dumb create = { 0 };
-  gint dmabuf_fd = -1;
+  gint dmabuf_fd = -1, fd;
   gsize total = size + (params ? params->prefix + params->padding : 0);
   GstMemory *mem;
 
+  GST_OBJECT_LOCK (self);
+  fd = self->fd;
+  if (fd < 0) {
+    GST_OBJECT_UNLOCK (self);
+    GST_ERROR_OBJECT (self, "the DRM device is closed");
+    return NULL;
+  }
   create.width = DUMB_PITCH / 4;
   create.bpp = 32;
   create.height = MAX (1, (total + DUMB_PITCH - 1) / DUMB_PITCH);
-  if (drmIoctl (self->fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) != 0) {
+  if (drmIoctl (fd, DRM_IOCTL_MODE_CREATE_DUMB, &create) != 0) {
     GST_ERROR_OBJECT (self, "DRM_IOCTL_MODE_CREATE_DUMB of %" G_GSIZE_FORMAT
         " bytes failed: %s", total, g_strerror (errno));
+    GST_OBJECT_UNLOCK (self);
     return NULL;
   }
-  if (drmPrimeHandleToFD (self->fd, create.handle, DRM_CLOEXEC | DRM_RDWR,
+  if (drmPrimeHandleToFD (fd, create.handle, DRM_CLOEXEC | DRM_RDWR,
           &dmabuf_fd) != 0)
     GST_ERROR_OBJECT (self, "drmPrimeHandleToFD failed: %s",
         g_strerror (errno));
   /* The dma-buf holds the buffer from here on. */
-  drmCloseBufferHandle (self->fd, create.handle);
+  drmCloseBufferHandle (fd, create.handle);
+  GST_OBJECT_UNLOCK (self);
   if (dmabuf_fd < 0)
     return NULL;
 
@@ -92,4 +101,14 @@ shrbuf_dumb_allocator_new (gint drm_fd)
   gst_object_ref_sink (self);
   self->fd = drm_fd;
   return GST_ALLOCATOR (self);
+}
+
+void
+shrbuf_dumb_allocator_close (GstAllocator * allocator)
+{
+  ShrbufDumbAllocator *self = SHRBUF_DUMB_ALLOCATOR (allocator);
+
+  GST_OBJECT_LOCK (self);
+  self->fd = -1;
+  GST_OBJECT_UNLOCK (self);
 }

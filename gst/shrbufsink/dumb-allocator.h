@@ -28,6 +28,10 @@ G_DECLARE_FINAL_TYPE (ShrbufDumbAllocator, shrbuf_dumb_allocator, SHRBUF,
  * the memory owns the dma-buf fd, and the dma-buf keeps the buffer. */
 GstAllocator *shrbuf_dumb_allocator_new (gint drm_fd);
 
+/* Before the DRM fd closes: later allocations fail (an upstream pool may
+ * outlive the sink's device); memories made before stay valid. */
+void shrbuf_dumb_allocator_close (GstAllocator * allocator);
+
 G_END_DECLS
 
 #endif /* __SHRBUF_DUMB_ALLOCATOR_H__ */

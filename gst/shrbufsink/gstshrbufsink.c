@@ -364,6 +364,8 @@ gst_shrbuf_sink_stop (GstBaseSink * bsink)
     shrbuf_fb_cache_unref (self->cache);
     self->cache = NULL;
   }
+  if (self->dumb_allocator)
+    shrbuf_dumb_allocator_close (self->dumb_allocator);
   gst_clear_object (&self->dumb_allocator);
   g_clear_pointer (&self->out, shrbuf_kms_output_close);
   gst_clear_caps (&self->device_caps);
