@@ -439,12 +439,22 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
       return FALSE;
     }
     gst_caps_replace (&self->refused_caps, caps);
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("No plane of %s can show %s; the device offers: %s",
-            shrbuf_kms_output_get_path (self->out),
-            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
-            self->device_formats), ("%s", err ? err->message :
-            "no DRM format for it"));
+    if (err && err->domain != GST_CORE_ERROR)
+      post_gerror (self, err, NULL);
+    else if (plane_id)
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Plane %u of %s cannot show %s; the device offers: %s", plane_id,
+              shrbuf_kms_output_get_path (self->out),
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+              self->device_formats), ("%s", err ? err->message :
+              "no DRM format for it"));
+    else
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("No plane of %s can show %s; the device offers: %s",
+              shrbuf_kms_output_get_path (self->out),
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+              self->device_formats), ("%s", err ? err->message :
+              "no DRM format for it"));
     g_clear_error (&err);
     return FALSE;
   }

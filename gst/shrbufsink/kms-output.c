@@ -541,6 +541,11 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     modeset = TRUE;
 
   if (modeset) {
+    if (out->n_modes == 0) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+          "connector %u of %s has no mode", out->connector_id, out->path);
+      return FALSE;
+    }
     m = shrbuf_choose_mode (out->modes, out->n_modes, width, height);
     if (m < 0) {
       /* No mode of the frame's size: the connector's first (preferred)
@@ -550,8 +555,8 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
       m = 0;
     }
     out->mode = out->modes[m];
-    out->need_modeset = memcmp (&out->mode, &out->saved_crtc->mode,
-        sizeof (out->mode)) != 0 || !crtc_active (out) || force_modesetting;
+    out->need_modeset = !crtc_active (out) || force_modesetting
+        || memcmp (&out->mode, &out->saved_crtc->mode, sizeof (out->mode));
     if (out->did_modeset)
       out->need_modeset = TRUE;
   } else {
