@@ -649,6 +649,9 @@ frame_times (GstShrbufSink * self, GstBuffer * buffer, guint64 * capture,
     *deadline = running + base + offset +
         gst_base_sink_get_latency (bsink) +
         gst_base_sink_get_render_delay (bsink);
+  GST_LOG_OBJECT (self, "capture %" G_GUINT64_FORMAT " (%s), deadline %"
+      G_GUINT64_FORMAT ", now %" G_GUINT64_FORMAT, *capture,
+      meta ? "reference timestamp" : "PTS", *deadline, now);
 }
 
 static GstFlowReturn

@@ -1,8 +1,9 @@
 # How long shrbufsink holds a buffer (sinkhold): after each frame has
 # reached the screen, exactly that frame is referenced — the one it
 # replaced was released by the flip; a DRAIN query neither copies nor drops
-# the frame on screen; after NULL nothing is held. On cirrus (no vblank)
-# and vkms (vblank).
+# the frame on screen; after NULL nothing is held; the latency from a
+# timestamp/x-monotonic reference timestamp to the flip is within the pause
+# between frames. On cirrus (no vblank) and vkms (vblank).
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 for drv in cirrus vkms; do

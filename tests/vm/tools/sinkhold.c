@@ -9,8 +9,11 @@
  * enough for the flip, it prints the frames still referenced
  * ("frame N: held N"); then a DRAIN query, and the state after it; then the
  * sink's stats; then the frames referenced after the pipeline went to NULL.
+ * Each frame carries a timestamp/x-monotonic reference timestamp of its
+ * push, so the stats' latency is push to flip.
  * Exits 0 when, after every frame, exactly that frame was held, the DRAIN
- * query copied nothing and kept it, and nothing was held after NULL.
+ * query copied nothing and kept it, nothing was held after NULL, and the
+ * latencies lie between 0 and the pause between frames.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 
 #define POOL_BUFFERS 4
 #define MAX_FRAMES 64
+#define PAUSE_MS 400
 
 static gint alive[MAX_FRAMES];
 
@@ -67,9 +71,13 @@ main (int argc, char **argv)
   gchar *desc, *str;
   gint frames, i;
   gboolean ok = TRUE;
-  guint64 copied = 1;
+  guint64 copied = 1, mean = 0, p99 = 0;
+  GstCaps *mono_caps;
 
   gst_init (&argc, &argv);
+  /* A critical here means the check itself is wrong: stop. */
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  mono_caps = gst_caps_new_empty_simple ("timestamp/x-monotonic");
   if (argc != 3 || (frames = atoi (argv[2])) < 2 || frames > MAX_FRAMES) {
     fprintf (stderr, "usage: sinkhold DRIVER FRAMES (2..%d)\n", MAX_FRAMES);
     return 2;
@@ -124,6 +132,8 @@ main (int argc, char **argv)
                 0)));
     gst_buffer_add_video_meta_full (b, GST_VIDEO_FRAME_FLAG_NONE,
         GST_VIDEO_FORMAT_BGRx, 640, 480, 1, m->offset, m->stride);
+    gst_buffer_add_reference_timestamp_meta (b, mono_caps,
+        g_get_monotonic_time () * GST_USECOND, GST_CLOCK_TIME_NONE);
     GST_BUFFER_PTS (b) = i * GST_SECOND / 30;
     GST_BUFFER_DURATION (b) = GST_SECOND / 30;
     g_atomic_int_set (&alive[i], 1);
@@ -135,7 +145,7 @@ main (int argc, char **argv)
     }
     if (i == 0)
       gst_element_set_state (pipeline, GST_STATE_PLAYING);
-    g_usleep (400 * 1000);
+    g_usleep (PAUSE_MS * 1000);
     g_snprintf (what, sizeof (what), "frame %d", i);
     ok &= check_held (what, frames, i);
   }
@@ -150,6 +160,13 @@ main (int argc, char **argv)
   printf ("stats: %s\n", str);
   g_free (str);
   gst_structure_get_uint64 (stats, "copied", &copied);
+  gst_structure_get_uint64 (stats, "latency-mean", &mean);
+  gst_structure_get_uint64 (stats, "latency-p99", &p99);
+  if (mean == 0 || p99 < mean || p99 >= PAUSE_MS * GST_MSECOND) {
+    printf ("latency mean %" G_GUINT64_FORMAT " p99 %" G_GUINT64_FORMAT
+        " not within 0..%d ms  <- unexpected\n", mean, p99, PAUSE_MS);
+    ok = FALSE;
+  }
   gst_structure_free (stats);
   if (copied != 0) {
     printf ("copied %" G_GUINT64_FORMAT " frames  <- unexpected\n", copied);
@@ -168,6 +185,7 @@ main (int argc, char **argv)
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   gst_caps_unref (caps);
+  gst_caps_unref (mono_caps);
   printf ("%s\n", ok ? "ok" : "FAILED");
   return ok ? 0 : 1;
 }
