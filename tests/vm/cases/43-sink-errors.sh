@@ -1,5 +1,6 @@
 # shrbufsink's errors, with their GError domain and code (gstrun prints
-# them): no DRM device -> RESOURCE NOT_FOUND; caps no plane supports ->
+# them): no DRM device or connector -> RESOURCE NOT_FOUND; a plane-id that
+# cannot show the caps -> CORE NEGOTIATION; caps no plane supports ->
 # CORE NEGOTIATION naming the device's formats, and not-negotiated; a
 # commit the kernel refuses -> RESOURCE FAILED with the errno text; another
 # DRM master -> RESOURCE BUSY.
@@ -24,6 +25,17 @@ note "$(grep "^error" nv12.out | head -1)"; note "$(grep -o "reason not-negotiat
 grep -q '^error gst-core-error-quark 7 sink: No plane of /dev/dri/card[0-9] can show NV12; the device offers: .*BGRx (XR24)' nv12.out \
   || { cat nv12.out; fail "no CORE NEGOTIATION naming the device's formats"; }
 grep -q 'reason not-negotiated' nv12.out || { cat nv12.out; fail "not not-negotiated"; }
+
+$GSTRUN videotestsrc ! shrbufsink name=sink driver-name=cirrus connector-id=9999 > noconn.out 2>&1
+note "$(grep '^error' noconn.out | head -1)"
+grep -q '^error gst-resource-error-quark 3 sink: /dev/dri/card[0-9] has no connector 9999' noconn.out \
+  || { cat noconn.out; fail "no RESOURCE NOT_FOUND for a connector that does not exist"; }
+
+$GSTRUN videotestsrc ! video/x-raw,format=BGRx,width=640,height=480 \
+  ! shrbufsink name=sink driver-name=cirrus plane-id=9999 > noplane.out 2>&1
+note "$(grep '^error' noplane.out | head -1)"
+grep -q '^error gst-core-error-quark 7 sink: Plane 9999 of /dev/dri/card[0-9] cannot show BGRx; the device offers: ' noplane.out \
+  || { cat noplane.out; fail "no CORE NEGOTIATION for a plane that does not exist"; }
 
 # The primary plane of cirrus must cover the CRTC: a 320x240 rectangle is
 # refused by the kernel's atomic check (the plane cannot scale: ERANGE).
