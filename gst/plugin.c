@@ -19,14 +19,15 @@
 #include <gst/gst.h>
 
 #include "shrbufsrc/gstshrbufsrc.h"
+#include "shrbufsink/gstshrbufsink.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  gboolean ret = FALSE;
+  gboolean ret = TRUE;
 
-  /* Each element registers itself here as it lands. */
-  ret |= GST_ELEMENT_REGISTER (shrbufsrc, plugin);
+  ret &= GST_ELEMENT_REGISTER (shrbufsrc, plugin);
+  ret &= GST_ELEMENT_REGISTER (shrbufsink, plugin);
   return ret;
 }
 

@@ -99,3 +99,26 @@ SRCCHECK=$BUILD/tests/vm/srccheck
 
 # kv KEY FILE: the value of the last KEY=VALUE line in FILE.
 kv () { sed -n "s/^$1=//p" "$2" | tail -1; }
+
+# --- shrbufsink cases ---
+# sink_stat NAME FIELD: a field of shrbufsink's stats as it logs them when
+# it stops (needs GST_DEBUG_EXTRA=shrbufsink:4); empty when not logged.
+sink_stat () {
+  sed -n 's/.*stats: application\/x-shrbufsink-stats, //p' "$1.gst.log" | tail -1 \
+    | tr ',' '\n' | sed -n "s/^ *$2=(guint64)\([0-9]*\).*/\1/p"
+}
+
+# sink_copy_lines NAME: shrbufsink's GST_PERFORMANCE "frame copy" lines.
+sink_copy_lines () {
+  grep -c 'GST_PERFORMANCE .*gst_shrbuf_sink_show_frame:.* frame copy' "$1.gst.log"
+}
+
+# fb_count DRI_INDEX: framebuffers the device has (debugfs).
+fb_count () {
+  grep -c '^framebuffer\[' "/sys/kernel/debug/dri/$1/framebuffer"
+}
+
+# dmabuf_count: dma-bufs alive in the system (debugfs bufinfo).
+dmabuf_count () {
+  sed -n 's/^Total \([0-9]*\) objects.*/\1/p' /sys/kernel/debug/dma_buf/bufinfo
+}

@@ -1,0 +1,65 @@
+/* gst-shrbuf: framebuffer cache of shrbufsink
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ */
+
+#ifndef __SHRBUF_FB_CACHE_H__
+#define __SHRBUF_FB_CACHE_H__
+
+#include <gst/video/video.h>
+
+G_BEGIN_DECLS
+
+/* Why a buffer could not be imported (GError codes). */
+#define SHRBUF_FB_ERROR (shrbuf_fb_error_quark ())
+typedef enum
+{
+  SHRBUF_FB_ERROR_NOT_DMABUF,   /* a plane is not in dma-buf memory */
+  SHRBUF_FB_ERROR_LAYOUT,       /* planes/offsets the buffer does not hold */
+  SHRBUF_FB_ERROR_PRIME,        /* drmPrimeFDToHandle failed */
+  SHRBUF_FB_ERROR_ADDFB,        /* the driver refused the framebuffer */
+} ShrbufFbError;
+GQuark shrbuf_fb_error_quark (void);
+
+typedef struct _ShrbufFb ShrbufFb;
+typedef struct _ShrbufFbCache ShrbufFbCache;
+
+/* The cache owns, for one DRM fd (not owned), the framebuffers made from
+ * dma-bufs and their GEM handles. A framebuffer is refcounted: the cache
+ * holds one reference while it is cached, and whoever shows it holds
+ * another; the last unref removes the framebuffer (RmFB) and closes the
+ * GEM handles no other framebuffer uses. Thread-safe. */
+ShrbufFbCache *shrbuf_fb_cache_new (gint drm_fd);
+ShrbufFbCache *shrbuf_fb_cache_ref (ShrbufFbCache * cache);
+void shrbuf_fb_cache_unref (ShrbufFbCache * cache);
+
+/* Drops the cache's references (caps change, stop); framebuffers still
+ * shown stay until their last unref. */
+void shrbuf_fb_cache_clear (ShrbufFbCache * cache);
+guint shrbuf_fb_cache_size (ShrbufFbCache * cache);
+
+/* The framebuffer for @buffer, laid out as @info (overridden by its
+ * GstVideoMeta), found by the identity of its dma-bufs (st_dev, st_ino of
+ * each plane's fd, with offsets and strides) or imported: one
+ * drmPrimeFDToHandle per plane, then AddFB2. Returns a new reference;
+ * @imported tells whether it was made now. */
+ShrbufFb *shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
+    const GstVideoInfo * info, guint32 drm_format, gboolean * imported,
+    GError ** error);
+
+ShrbufFb *shrbuf_fb_ref (ShrbufFb * fb);
+void shrbuf_fb_unref (ShrbufFb * fb);
+guint32 shrbuf_fb_get_id (ShrbufFb * fb);
+
+G_END_DECLS
+
+#endif /* __SHRBUF_FB_CACHE_H__ */

@@ -1,0 +1,1037 @@
+/* gst-shrbuf: shrbufsink, dma-buf frames on a DRM/KMS plane
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ */
+
+/**
+ * SECTION:element-shrbufsink
+ *
+ * Shows each frame on a DRM/KMS plane by importing its dma-buf, with
+ * atomic commits and page-flip events (legacy KMS where the driver has no
+ * atomic). System-memory frames are copied into scanout memory, unless
+ * upstream takes the pool of dumb buffers the sink proposes.
+ *
+ * |[
+ * gst-launch-1.0 v4l2src io-mode=dmabuf ! shrbufsink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstshrbufsink.h"
+#include "dumb-allocator.h"
+#include "formats.h"
+
+#include <errno.h>
+#include <string.h>
+#include <gst/allocators/allocators.h>
+#include <gst/video/videooverlay.h>
+
+GST_DEBUG_CATEGORY (shrbuf_sink_debug);
+#define GST_CAT_DEFAULT shrbuf_sink_debug
+GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
+
+/* Without a frame rate, how long a frame may wait for the previous flip. */
+#define DEFAULT_FRAME_DURATION (50 * GST_MSECOND)
+/* A flip that has not completed after this long is an error. */
+#define FLIP_TIMEOUT_US (2 * G_USEC_PER_SEC)
+
+enum
+{
+  PROP_0,
+  PROP_DEVICE,
+  PROP_DRIVER_NAME,
+  PROP_FD,
+  PROP_CONNECTOR_ID,
+  PROP_PLANE_ID,
+  PROP_FORCE_MODESETTING,
+  PROP_DISPLAY_WIDTH,
+  PROP_DISPLAY_HEIGHT,
+  PROP_STATS,
+  PROP_LAST
+};
+
+static GParamSpec *properties[PROP_LAST];
+
+static void gst_shrbuf_sink_overlay_init (GstVideoOverlayInterface * iface);
+
+#define gst_shrbuf_sink_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstShrbufSink, gst_shrbuf_sink, GST_TYPE_VIDEO_SINK,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_VIDEO_OVERLAY,
+        gst_shrbuf_sink_overlay_init);
+    GST_DEBUG_CATEGORY_INIT (shrbuf_sink_debug, "shrbufsink", 0,
+        "dma-buf frames on a DRM/KMS plane");
+    GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE"));
+GST_ELEMENT_REGISTER_DEFINE (shrbufsink, "shrbufsink", GST_RANK_NONE,
+    GST_TYPE_SHRBUF_SINK);
+
+static GstCaps *
+template_caps (void)
+{
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *f = shrbuf_format_get (i);
+
+    gst_caps_append (caps, gst_caps_new_simple ("video/x-raw",
+            "format", G_TYPE_STRING, gst_video_format_to_string (f->gst),
+            "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+            "height", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+            "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL));
+  }
+  return gst_caps_simplify (caps);
+}
+
+/* ---- scanout state ---- */
+
+static guint64
+monotonic_ns (void)
+{
+  return (guint64) g_get_monotonic_time () * GST_USECOND;
+}
+
+/* The event thread: the pending frame is on screen now; the one it
+ * replaces is released at once. */
+static void
+on_flip (guint64 flip_time, gpointer user_data)
+{
+  GstShrbufSink *self = user_data;
+  GstBuffer *old = NULL;
+  ShrbufFb *old_fb = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->pending) {
+    old = self->on_screen;
+    old_fb = self->on_screen_fb;
+    self->on_screen = self->pending;
+    self->on_screen_fb = self->pending_fb;
+    self->pending = NULL;
+    self->pending_fb = NULL;
+    self->shown++;
+    if (self->pending_capture && flip_time > self->pending_capture) {
+      guint64 l = flip_time - self->pending_capture;
+
+      self->latencies[self->latency_count % SHRBUF_SINK_LATENCY_WINDOW] = l;
+      self->latency_count++;
+      self->latency_sum += l;
+    }
+    if (self->pending_deadline
+        && flip_time > self->pending_deadline + self->frame_duration)
+      self->late++;
+    g_cond_broadcast (&self->cond);
+  }
+  g_mutex_unlock (&self->lock);
+
+  /* Outside the lock: the buffer may go back to upstream's pool. */
+  if (old)
+    gst_buffer_unref (old);
+  shrbuf_fb_unref (old_fb);
+}
+
+/* Waits until no flip is pending, at most until @until (monotonic us).
+ * With the lock held. */
+static gboolean
+wait_flip_locked (GstShrbufSink * self, gint64 until)
+{
+  while (self->pending) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, until))
+      return self->pending == NULL;
+  }
+  return TRUE;
+}
+
+static void
+wait_flip (GstShrbufSink * self, gint64 timeout_us)
+{
+  g_mutex_lock (&self->lock);
+  if (!wait_flip_locked (self, g_get_monotonic_time () + timeout_us))
+    GST_WARNING_OBJECT (self, "no page-flip event after %" G_GINT64_FORMAT
+        " us", timeout_us);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Releases what the sink holds for scanout (after the CRTC is restored). */
+static void
+release_scanout (GstShrbufSink * self)
+{
+  GstBuffer *bufs[2];
+  ShrbufFb *fbs[2];
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  bufs[0] = self->pending;
+  bufs[1] = self->on_screen;
+  fbs[0] = self->pending_fb;
+  fbs[1] = self->on_screen_fb;
+  self->pending = self->on_screen = NULL;
+  self->pending_fb = self->on_screen_fb = NULL;
+  g_mutex_unlock (&self->lock);
+  for (i = 0; i < 2; i++) {
+    if (bufs[i])
+      gst_buffer_unref (bufs[i]);
+    shrbuf_fb_unref (fbs[i]);
+  }
+}
+
+/* ---- statistics ---- */
+
+static gint
+cmp_u64 (gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GstStructure *
+make_stats (GstShrbufSink * self)
+{
+  guint64 mean = 0, p99 = 0, lat[SHRBUF_SINK_LATENCY_WINDOW];
+  GstStructure *s;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = MIN (self->latency_count, SHRBUF_SINK_LATENCY_WINDOW);
+  memcpy (lat, self->latencies, n * sizeof (guint64));
+  if (self->latency_count)
+    mean = self->latency_sum / self->latency_count;
+  s = gst_structure_new ("application/x-shrbufsink-stats",
+      "shown", G_TYPE_UINT64, self->shown,
+      "imported", G_TYPE_UINT64, self->imported,
+      "copied", G_TYPE_UINT64, self->copied,
+      "dropped", G_TYPE_UINT64, self->dropped,
+      "late", G_TYPE_UINT64, self->late,
+      "framebuffers", G_TYPE_UINT64, self->framebuffers,
+      "latency-mean", G_TYPE_UINT64, mean, NULL);
+  g_mutex_unlock (&self->lock);
+
+  if (n) {
+    qsort (lat, n, sizeof (guint64), cmp_u64);
+    p99 = lat[MIN (n - 1, (n * 99 + 99) / 100 - 1)];
+  }
+  gst_structure_set (s, "latency-p99", G_TYPE_UINT64, p99, NULL);
+  return s;
+}
+
+/* ---- start/stop ---- */
+
+static void
+post_gerror (GstShrbufSink * self, GError * err, const gchar * debug)
+{
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+      err->domain, err->code, g_strdup (err->message),
+      debug ? g_strdup (debug) : NULL, __FILE__, GST_FUNCTION, __LINE__);
+}
+
+static gchar *
+describe_formats (GArray * drm_formats)
+{
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < drm_formats->len; i++) {
+    guint32 f = g_array_index (drm_formats, guint32, i);
+    const ShrbufFormat *sf = shrbuf_format_from_drm (f);
+
+    if (s->len)
+      g_string_append (s, ", ");
+    if (sf)
+      g_string_append_printf (s, "%s (%" GST_FOURCC_FORMAT ")",
+          gst_video_format_to_string (sf->gst), GST_FOURCC_ARGS (f));
+    else
+      g_string_append_printf (s, "%" GST_FOURCC_FORMAT " (no GStreamer "
+          "format)", GST_FOURCC_ARGS (f));
+  }
+  if (!s->len)
+    g_string_append (s, "no format at all");
+  return g_string_free (s, FALSE);
+}
+
+static GstCaps *
+make_device_caps (GArray * drm_formats)
+{
+  GValue list = G_VALUE_INIT;
+  GstCaps *caps;
+  guint i;
+
+  g_value_init (&list, GST_TYPE_LIST);
+  for (i = 0; i < drm_formats->len; i++) {
+    const ShrbufFormat *sf =
+        shrbuf_format_from_drm (g_array_index (drm_formats, guint32, i));
+    GValue v = G_VALUE_INIT;
+
+    if (!sf)
+      continue;
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_static_string (&v, gst_video_format_to_string (sf->gst));
+    gst_value_list_append_and_take_value (&list, &v);
+  }
+  if (gst_value_list_get_size (&list) == 0) {
+    g_value_unset (&list);
+    return gst_caps_new_empty ();
+  }
+  caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+      "height", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  gst_structure_take_value (gst_caps_get_structure (caps, 0), "format", &list);
+  return caps;
+}
+
+static gboolean
+gst_shrbuf_sink_start (GstBaseSink * bsink)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  GError *err = NULL;
+  GArray *drm_formats;
+  gchar *device, *driver_name;
+  gint fd, connector_id;
+
+  GST_OBJECT_LOCK (self);
+  device = g_strdup (self->device);
+  driver_name = g_strdup (self->driver_name);
+  fd = self->fd;
+  connector_id = self->connector_id;
+  GST_OBJECT_UNLOCK (self);
+
+  self->out = shrbuf_kms_output_open (device, driver_name, fd, connector_id,
+      on_flip, self, &err);
+  g_free (device);
+  g_free (driver_name);
+  if (!self->out) {
+    post_gerror (self, err, NULL);
+    g_error_free (err);
+    return FALSE;
+  }
+
+  self->cache = shrbuf_fb_cache_new (shrbuf_kms_output_get_fd (self->out));
+  self->dumb_allocator =
+      shrbuf_dumb_allocator_new (shrbuf_kms_output_get_fd (self->out));
+  drm_formats = shrbuf_kms_output_get_formats (self->out);
+  self->device_caps = make_device_caps (drm_formats);
+  self->device_formats = describe_formats (drm_formats);
+  g_array_unref (drm_formats);
+  GST_INFO_OBJECT (self, "%s offers %s", shrbuf_kms_output_get_path
+      (self->out), self->device_formats);
+
+  g_mutex_lock (&self->lock);
+  self->shown = self->imported = self->copied = self->dropped = 0;
+  self->late = self->framebuffers = 0;
+  self->latency_sum = self->latency_count = 0;
+  g_mutex_unlock (&self->lock);
+  self->copy_warned = FALSE;
+  return TRUE;
+}
+
+static gboolean
+gst_shrbuf_sink_stop (GstBaseSink * bsink)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  GstStructure *stats;
+  gchar *str;
+
+  if (self->out) {
+    wait_flip (self, FLIP_TIMEOUT_US);
+    /* The CRTC shows what it showed before, then our framebuffers go. */
+    shrbuf_kms_output_restore (self->out);
+  }
+  release_scanout (self);
+
+  stats = make_stats (self);
+  str = gst_structure_to_string (stats);
+  GST_INFO_OBJECT (self, "stats: %s", str);
+  g_free (str);
+  gst_structure_free (stats);
+
+  if (self->copy_pool) {
+    gst_buffer_pool_set_active (self->copy_pool, FALSE);
+    gst_clear_object (&self->copy_pool);
+  }
+  if (self->cache) {
+    shrbuf_fb_cache_clear (self->cache);
+    shrbuf_fb_cache_unref (self->cache);
+    self->cache = NULL;
+  }
+  if (self->dumb_allocator)
+    shrbuf_dumb_allocator_close (self->dumb_allocator);
+  gst_clear_object (&self->dumb_allocator);
+  g_clear_pointer (&self->out, shrbuf_kms_output_close);
+  gst_clear_caps (&self->device_caps);
+  gst_clear_caps (&self->refused_caps);
+  g_clear_pointer (&self->device_formats, g_free);
+  self->configured = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  self->display_width = self->display_height = 0;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* ---- caps ---- */
+
+static GstCaps *
+gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  GstCaps *caps, *result;
+
+  if (!self->device_caps)
+    caps = gst_pad_get_pad_template_caps (GST_BASE_SINK_PAD (bsink));
+  else
+    caps = gst_caps_ref (self->device_caps);
+
+  if (!filter)
+    return caps;
+  result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref (caps);
+  if (gst_caps_is_empty (result) && self->device_caps) {
+    /* Nothing the device shows fits: let the caps through to set_caps (),
+     * which fails negotiation and names the formats the device offers. */
+    GstCaps *tmpl = gst_pad_get_pad_template_caps (GST_BASE_SINK_PAD (bsink));
+
+    gst_caps_unref (result);
+    result = gst_caps_intersect_full (filter, tmpl, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref (tmpl);
+  }
+  return result;
+}
+
+static gboolean
+gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  const ShrbufFormat *sf;
+  GstVideoInfo info;
+  GError *err = NULL;
+  guint32 plane_id;
+  gboolean force;
+  guint w, h;
+
+  if (!gst_video_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("invalid caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  sf = shrbuf_format_from_gst (GST_VIDEO_INFO_FORMAT (&info));
+  GST_OBJECT_LOCK (self);
+  plane_id = self->plane_id > 0 ? self->plane_id : 0;
+  force = self->force_modesetting;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm,
+          GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+          plane_id, force, &err)) {
+    /* Upstream may try the same caps again: one error for them. */
+    if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps)) {
+      g_clear_error (&err);
+      return FALSE;
+    }
+    gst_caps_replace (&self->refused_caps, caps);
+    if (err && err->domain != GST_CORE_ERROR)
+      post_gerror (self, err, NULL);
+    else if (plane_id)
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Plane %u of %s cannot show %s; the device offers: %s", plane_id,
+              shrbuf_kms_output_get_path (self->out),
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+              self->device_formats), ("%s", err ? err->message :
+              "no DRM format for it"));
+    else
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("No plane of %s can show %s; the device offers: %s",
+              shrbuf_kms_output_get_path (self->out),
+              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+              self->device_formats), ("%s", err ? err->message :
+              "no DRM format for it"));
+    g_clear_error (&err);
+    return FALSE;
+  }
+
+  if (self->configured && !gst_video_info_is_equal (&info, &self->info)) {
+    /* New layout: framebuffers made for the old caps go once unused. */
+    wait_flip (self, FLIP_TIMEOUT_US);
+    shrbuf_fb_cache_clear (self->cache);
+  }
+  if (self->copy_pool) {
+    gst_buffer_pool_set_active (self->copy_pool, FALSE);
+    gst_clear_object (&self->copy_pool);
+  }
+
+  self->info = info;
+  self->drm_format = sf->drm;
+  self->frame_duration = info.fps_n > 0 ? gst_util_uint64_scale_int
+      (GST_SECOND, info.fps_d, info.fps_n) : DEFAULT_FRAME_DURATION;
+  self->configured = TRUE;
+
+  shrbuf_kms_output_get_display_size (self->out, &w, &h);
+  GST_OBJECT_LOCK (self);
+  self->display_width = w;
+  self->display_height = h;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_WIDTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_HEIGHT]);
+  GST_INFO_OBJECT (self, "%s %dx%d on plane %u, display %ux%u",
+      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+      GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
+      shrbuf_kms_output_get_plane_id (self->out), w, h);
+  return TRUE;
+}
+
+static GstBufferPool *
+make_dumb_pool (GstShrbufSink * self, GstCaps * caps, guint size, guint min)
+{
+  GstBufferPool *pool = gst_video_buffer_pool_new ();
+  GstStructure *config = gst_buffer_pool_get_config (pool);
+
+  gst_buffer_pool_config_set_params (config, caps, size, min, 0);
+  gst_buffer_pool_config_set_allocator (config, self->dumb_allocator, NULL);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  if (!gst_buffer_pool_set_config (pool, config)) {
+    gst_object_unref (pool);
+    return NULL;
+  }
+  return pool;
+}
+
+/* Upstream may render straight into scanout memory: a pool of dumb
+ * buffers exported as dma-buf. The sink holds up to two of them (on
+ * screen and committed), so the pool keeps at least three. */
+static gboolean
+gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  GstCaps *caps;
+  gboolean need_pool;
+  GstVideoInfo info;
+  GstBufferPool *pool = NULL;
+
+  gst_query_parse_allocation (query, &caps, &need_pool);
+  if (!caps || !gst_video_info_from_caps (&info, caps) || !self->dumb_allocator)
+    return FALSE;
+
+  if (need_pool) {
+    pool = make_dumb_pool (self, caps, info.size, 3);
+    if (!pool)
+      return FALSE;
+  }
+  gst_query_add_allocation_pool (query, pool, info.size, 3, 0);
+  gst_query_add_allocation_param (query, self->dumb_allocator, NULL);
+  gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+  if (pool)
+    gst_object_unref (pool);
+  return TRUE;
+}
+
+static gboolean
+gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_DRAIN) {
+    /* No copy: the frame on screen stays referenced until it is replaced
+     * or the sink stops; only a committed frame is waited for. */
+    wait_flip (self, FLIP_TIMEOUT_US);
+    return TRUE;
+  }
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    /* Whatever the template allows: set_caps () checks the device and
+     * says what it offers instead. */
+    GstCaps *caps, *tmpl;
+
+    gst_query_parse_accept_caps (query, &caps);
+    tmpl = gst_pad_get_pad_template_caps (GST_BASE_SINK_PAD (bsink));
+    gst_query_set_accept_caps_result (query, gst_caps_is_subset (caps, tmpl));
+    gst_caps_unref (tmpl);
+    return TRUE;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->query (bsink, query);
+}
+
+/* ---- rendering ---- */
+
+/* Copies @buffer into a dumb buffer; returns it, or NULL. */
+static GstBuffer *
+copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
+{
+  GstVideoFrame src, dst;
+  GstBuffer *out = NULL;
+  gboolean ok;
+
+  if (!self->copy_pool) {
+    GstCaps *caps = gst_video_info_to_caps (&self->info);
+
+    self->copy_pool = make_dumb_pool (self, caps, self->info.size, 3);
+    gst_caps_unref (caps);
+    if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool, TRUE)) {
+      GST_ERROR_OBJECT (self, "cannot make a pool of dumb buffers");
+      return NULL;
+    }
+  }
+  if (gst_buffer_pool_acquire_buffer (self->copy_pool, &out, NULL) !=
+      GST_FLOW_OK)
+    return NULL;
+  if (!gst_video_frame_map (&src, &self->info, buffer, GST_MAP_READ)) {
+    gst_buffer_unref (out);
+    return NULL;
+  }
+  if (!gst_video_frame_map (&dst, &self->info, out, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&src);
+    gst_buffer_unref (out);
+    return NULL;
+  }
+  ok = gst_video_frame_copy (&dst, &src);
+  gst_video_frame_unmap (&dst);
+  gst_video_frame_unmap (&src);
+  if (!ok)
+    gst_clear_buffer (&out);
+  return out;
+}
+
+/* The capture time on CLOCK_MONOTONIC (ns), from the reference timestamp
+ * meta (timestamp/x-unix or timestamp/x-monotonic) or else the PTS on the
+ * pipeline clock; 0 when unknown. Also the presentation deadline. */
+static void
+frame_times (GstShrbufSink * self, GstBuffer * buffer, guint64 * capture,
+    guint64 * deadline)
+{
+  static GstStaticCaps mono_caps = GST_STATIC_CAPS ("timestamp/x-monotonic");
+  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
+  GstBaseSink *bsink = GST_BASE_SINK (self);
+  GstReferenceTimestampMeta *meta;
+  GstClock *clock;
+  GstClockTime running, base;
+  GstCaps *caps;
+  gint64 offset;
+  guint64 now = monotonic_ns ();
+
+  *capture = *deadline = 0;
+  caps = gst_static_caps_get (&mono_caps);
+  meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
+  gst_caps_unref (caps);
+  if (meta) {
+    *capture = meta->timestamp;
+  } else {
+    caps = gst_static_caps_get (&unix_caps);
+    meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
+    gst_caps_unref (caps);
+    if (meta)
+      *capture = meta->timestamp - (g_get_real_time () -
+          g_get_monotonic_time ()) * GST_USECOND;
+  }
+
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (!clock)
+    return;
+  offset = (gint64) now - (gint64) gst_clock_get_time (clock);
+  gst_object_unref (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  GST_OBJECT_LOCK (self);
+  running = gst_segment_to_running_time (&bsink->segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buffer));
+  GST_OBJECT_UNLOCK (self);
+  if (!GST_CLOCK_TIME_IS_VALID (running))
+    return;
+  if (!*capture && (gint64) (running + base) + offset > 0)
+    *capture = running + base + offset;
+  if (gst_base_sink_get_sync (bsink))
+    *deadline = running + base + offset +
+        gst_base_sink_get_latency (bsink) +
+        gst_base_sink_get_render_delay (bsink);
+  GST_LOG_OBJECT (self, "capture %" G_GUINT64_FORMAT " (%s), deadline %"
+      G_GUINT64_FORMAT ", now %" G_GUINT64_FORMAT, *capture,
+      meta ? "reference timestamp" : "PTS", *deadline, now);
+}
+
+static GstFlowReturn
+gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (vsink);
+  GstBuffer *hold = NULL;
+  ShrbufFb *fb;
+  GError *err = NULL;
+  gboolean made, copied = FALSE, waited;
+  GstVideoRectangle rect;
+  guint64 capture, deadline;
+
+  if (!self->configured) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("a buffer arrived before the caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  fb = shrbuf_fb_cache_get (self->cache, buffer, &self->info,
+      self->drm_format, &made, &err);
+  if (fb) {
+    hold = gst_buffer_ref (buffer);
+  } else {
+    GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s", err->message);
+    if (!self->copy_warned) {
+      self->copy_warned = TRUE;
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("Copying frames into scanout memory: %s", err->message),
+          ("the first frame that could not be imported; later ones are "
+              "counted in the stats' \"copied\""));
+    }
+    g_clear_error (&err);
+    hold = copy_to_dumb (self, buffer);
+    if (!hold) {
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+          ("Could not copy a frame into scanout memory of %s",
+              shrbuf_kms_output_get_path (self->out)), (NULL));
+      return GST_FLOW_ERROR;
+    }
+    fb = shrbuf_fb_cache_get (self->cache, hold, &self->info,
+        self->drm_format, &made, &err);
+    if (!fb) {
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+          ("Could not show frames on %s",
+              shrbuf_kms_output_get_path (self->out)), ("%s", err->message));
+      g_clear_error (&err);
+      gst_buffer_unref (hold);
+      return GST_FLOW_ERROR;
+    }
+    copied = TRUE;
+  }
+  frame_times (self, buffer, &capture, &deadline);
+
+  GST_OBJECT_LOCK (self);
+  rect = self->render_rect;
+  GST_OBJECT_UNLOCK (self);
+
+  /* One flip at a time: wait for the last one at most a frame period. */
+  g_mutex_lock (&self->lock);
+  if (made)
+    self->framebuffers++;
+  waited = wait_flip_locked (self, g_get_monotonic_time () +
+      self->frame_duration / GST_USECOND);
+  if (!waited) {
+    gboolean stuck = g_get_monotonic_time () - self->pending_since >
+        FLIP_TIMEOUT_US;
+
+    self->dropped++;
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (hold);
+    shrbuf_fb_unref (fb);
+    if (stuck) {
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+          ("No page flip on %s for %d s",
+              shrbuf_kms_output_get_path (self->out),
+              (gint) (FLIP_TIMEOUT_US / G_USEC_PER_SEC)), (NULL));
+      return GST_FLOW_ERROR;
+    }
+    GST_DEBUG_OBJECT (self, "previous flip still pending: frame dropped");
+    return GST_FLOW_OK;
+  }
+  if (copied)
+    self->copied++;
+  else
+    self->imported++;
+  self->pending = hold;
+  self->pending_fb = fb;
+  self->pending_since = g_get_monotonic_time ();
+  self->pending_capture = capture;
+  self->pending_deadline = deadline;
+  g_mutex_unlock (&self->lock);
+
+  /* Not under the lock: the flip may complete (and take it) at once. */
+  if (!shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb),
+          GST_VIDEO_INFO_WIDTH (&self->info),
+          GST_VIDEO_INFO_HEIGHT (&self->info), rect.x, rect.y, rect.w,
+          rect.h, &err)) {
+    gint saved_errno = errno;
+
+    g_mutex_lock (&self->lock);
+    if (self->pending == hold) {
+      self->pending = NULL;
+      self->pending_fb = NULL;
+    }
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (hold);
+    shrbuf_fb_unref (fb);
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not show a frame on %s: %s",
+            shrbuf_kms_output_get_path (self->out),
+            g_strerror (saved_errno)), ("%s", err->message));
+    g_clear_error (&err);
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+/* ---- GstVideoOverlay ---- */
+
+static void
+gst_shrbuf_sink_set_render_rectangle (GstVideoOverlay * overlay, gint x,
+    gint y, gint width, gint height)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (overlay);
+
+  GST_OBJECT_LOCK (self);
+  if (width <= 0 || height <= 0) {
+    self->render_rect.x = self->render_rect.y = 0;
+    self->render_rect.w = self->render_rect.h = 0;
+  } else {
+    self->render_rect.x = x;
+    self->render_rect.y = y;
+    self->render_rect.w = width;
+    self->render_rect.h = height;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_shrbuf_sink_set_window_handle (GstVideoOverlay * overlay, guintptr h)
+{
+  /* There are no windows on a KMS plane. */
+}
+
+static void
+gst_shrbuf_sink_overlay_init (GstVideoOverlayInterface * iface)
+{
+  iface->set_render_rectangle = gst_shrbuf_sink_set_render_rectangle;
+  iface->set_window_handle = gst_shrbuf_sink_set_window_handle;
+}
+
+/* ---- GObject ---- */
+
+static void
+gst_shrbuf_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DEVICE:
+      g_free (self->device);
+      self->device = g_value_dup_string (value);
+      break;
+    case PROP_DRIVER_NAME:
+      g_free (self->driver_name);
+      self->driver_name = g_value_dup_string (value);
+      break;
+    case PROP_FD:
+      self->fd = g_value_get_int (value);
+      break;
+    case PROP_CONNECTOR_ID:
+      self->connector_id = g_value_get_int (value);
+      break;
+    case PROP_PLANE_ID:
+      self->plane_id = g_value_get_int (value);
+      break;
+    case PROP_FORCE_MODESETTING:
+      self->force_modesetting = g_value_get_boolean (value);
+      break;
+    default:
+      GST_OBJECT_UNLOCK (self);
+      if (!gst_video_overlay_set_property (object, PROP_LAST, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_shrbuf_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (object);
+
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, make_stats (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DEVICE:
+      g_value_set_string (value, self->device);
+      break;
+    case PROP_DRIVER_NAME:
+      g_value_set_string (value, self->driver_name);
+      break;
+    case PROP_FD:
+      g_value_set_int (value, self->fd);
+      break;
+    case PROP_CONNECTOR_ID:
+      g_value_set_int (value, self->connector_id);
+      break;
+    case PROP_PLANE_ID:
+      g_value_set_int (value, self->plane_id);
+      break;
+    case PROP_FORCE_MODESETTING:
+      g_value_set_boolean (value, self->force_modesetting);
+      break;
+    case PROP_DISPLAY_WIDTH:
+      g_value_set_int (value, self->display_width);
+      break;
+    case PROP_DISPLAY_HEIGHT:
+      g_value_set_int (value, self->display_height);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_shrbuf_sink_finalize (GObject * object)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (object);
+
+  g_free (self->device);
+  g_free (self->driver_name);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_shrbuf_sink_init (GstShrbufSink * self)
+{
+  self->fd = -1;
+  self->connector_id = -1;
+  self->plane_id = -1;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  /* The last sample would keep one more upstream buffer referenced. */
+  gst_base_sink_set_last_sample_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+gst_shrbuf_sink_class_init (GstShrbufSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+  GstVideoSinkClass *videosink_class = GST_VIDEO_SINK_CLASS (klass);
+  GstCaps *caps;
+
+  gobject_class->set_property = gst_shrbuf_sink_set_property;
+  gobject_class->get_property = gst_shrbuf_sink_get_property;
+  gobject_class->finalize = gst_shrbuf_sink_finalize;
+
+  /**
+   * GstShrbufSink:device:
+   *
+   * The DRM device node, such as /dev/dri/card0. Default: NULL (the card
+   * named by #GstShrbufSink:driver-name, else the first with a connected
+   * connector).
+   */
+  properties[PROP_DEVICE] = g_param_spec_string ("device", "Device",
+      "DRM device node (default: the first card with a connected connector)",
+      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:driver-name:
+   *
+   * Use the first card driven by this DRM driver (such as "vkms"), when
+   * #GstShrbufSink:device is not set. Default: NULL.
+   */
+  properties[PROP_DRIVER_NAME] = g_param_spec_string ("driver-name",
+      "Driver name", "Use the first card of this DRM driver", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:fd:
+   *
+   * An open DRM device fd to use instead of opening one; the sink does not
+   * close it. Default: -1 (none).
+   */
+  properties[PROP_FD] = g_param_spec_int ("fd", "File descriptor",
+      "An open DRM fd to use (not closed by the sink), -1 for none",
+      -1, G_MAXINT, -1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:connector-id:
+   *
+   * The DRM connector to show on. Default: -1 (the first connected one).
+   */
+  properties[PROP_CONNECTOR_ID] = g_param_spec_int ("connector-id",
+      "Connector ID", "DRM connector (-1: the first connected one)",
+      -1, G_MAXINT, -1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:plane-id:
+   *
+   * The DRM plane to show on. Default: -1 (automatic: an overlay plane
+   * that supports the format, else the primary plane; the primary plane
+   * first when the sink sets the mode).
+   */
+  properties[PROP_PLANE_ID] = g_param_spec_int ("plane-id", "Plane ID",
+      "DRM plane (-1: automatic)", -1, G_MAXINT, -1,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:force-modesetting:
+   *
+   * Set a mode of the video's size (when the connector has one) even when
+   * the CRTC is already lit; the video then goes on the primary plane.
+   * Default: FALSE.
+   */
+  properties[PROP_FORCE_MODESETTING] =
+      g_param_spec_boolean ("force-modesetting", "Force modesetting",
+      "Set a mode of the video's size even when the CRTC is already lit",
+      FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  /**
+   * GstShrbufSink:display-width:
+   *
+   * Width of the mode the video is shown in (0 before caps).
+   */
+  properties[PROP_DISPLAY_WIDTH] = g_param_spec_int ("display-width",
+      "Display width", "Width of the mode shown in", 0, G_MAXINT, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * GstShrbufSink:display-height:
+   *
+   * Height of the mode the video is shown in (0 before caps).
+   */
+  properties[PROP_DISPLAY_HEIGHT] = g_param_spec_int ("display-height",
+      "Display height", "Height of the mode shown in", 0, G_MAXINT, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * GstShrbufSink:stats:
+   *
+   * Counters since the last start: shown (flips completed), imported and
+   * copied (frames committed from their own dma-buf or from a copy),
+   * dropped (not committed: the previous flip was still pending after a
+   * frame period), late (on screen more than a frame period after their
+   * presentation time), framebuffers (made), latency-mean and latency-p99
+   * (ns, capture to flip event; p99 over the last 1024 frames).
+   */
+  properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "Frames shown, imported, copied, dropped, late; capture-to-flip "
+      "latency (ns)", GST_TYPE_STRUCTURE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (gobject_class, PROP_LAST, properties);
+  gst_video_overlay_install_properties (gobject_class, PROP_LAST);
+
+  gst_element_class_set_static_metadata (element_class,
+      "DRM/KMS dma-buf sink", "Sink/Video",
+      "Shows dma-buf frames on a DRM/KMS plane without copying",
+      "gst-shrbuf contributors");
+  caps = template_caps ();
+  gst_element_class_add_pad_template (element_class,
+      gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
+  gst_caps_unref (caps);
+
+  basesink_class->start = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_stop);
+  basesink_class->get_caps = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_get_caps);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_set_caps);
+  basesink_class->propose_allocation =
+      GST_DEBUG_FUNCPTR (gst_shrbuf_sink_propose_allocation);
+  basesink_class->query = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_query);
+  videosink_class->show_frame = GST_DEBUG_FUNCPTR (gst_shrbuf_sink_show_frame);
+}

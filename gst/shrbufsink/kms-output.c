@@ -1,0 +1,757 @@
+/* gst-shrbuf: DRM/KMS output of shrbufsink
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "kms-output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+GST_DEBUG_CATEGORY_EXTERN (shrbuf_sink_debug);
+#define GST_CAT_DEFAULT shrbuf_sink_debug
+
+#define MAX_CARDS 16
+
+typedef struct
+{
+  guint32 fb_id, crtc_id, src_x, src_y, src_w, src_h;
+  guint32 crtc_x, crtc_y, crtc_w, crtc_h;
+} PlaneProps;
+
+struct _ShrbufKmsOutput
+{
+  gint fd;
+  gboolean own_fd;
+  gchar *path;
+  gboolean atomic;
+
+  guint32 connector_id;
+  guint32 crtc_id;
+  guint crtc_index;
+  drmModeModeInfo *modes;       /* the connector's, owned */
+  guint n_modes;
+  drmModeCrtc *saved_crtc;      /* the CRTC as found at open, for restore */
+
+  ShrbufPlaneDesc *planes;      /* formats owned, freed with the array */
+  guint n_planes;
+
+  /* Chosen by configure () */
+  gint plane;                   /* index in planes, -1 before configure */
+  PlaneProps plane_props;
+  drmModeModeInfo mode;
+  gboolean need_modeset;        /* done by the next commit */
+  gboolean did_modeset;         /* the CRTC's mode is ours: restore it */
+  gboolean used_plane;          /* a plane shows our framebuffers */
+  guint32 crtc_mode_prop, crtc_active_prop, conn_crtc_prop;
+
+  GThread *thread;
+  GstPoll *poll;
+  GstPollFD pollfd;
+  ShrbufKmsFlipFunc flip_func;
+  gpointer user_data;
+};
+
+gint
+shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
+    guint crtc_index, guint32 drm_format, guint32 plane_id,
+    gboolean prefer_primary)
+{
+  static const guint32 order_overlay[] =
+      { DRM_PLANE_TYPE_OVERLAY, DRM_PLANE_TYPE_PRIMARY };
+  static const guint32 order_primary[] =
+      { DRM_PLANE_TYPE_PRIMARY, DRM_PLANE_TYPE_OVERLAY };
+  const guint32 *order = prefer_primary ? order_primary : order_overlay;
+  guint pass, i, f;
+
+  for (pass = 0; pass < (plane_id ? 1 : 2); pass++) {
+    for (i = 0; i < n_planes; i++) {
+      const ShrbufPlaneDesc *p = &planes[i];
+
+      if (plane_id ? p->id != plane_id : p->type != order[pass])
+        continue;
+      if (crtc_index >= 32 || !(p->possible_crtcs & (1u << crtc_index)))
+        continue;
+      for (f = 0; f < p->n_formats; f++)
+        if (p->formats[f] == drm_format)
+          return i;
+    }
+  }
+  return -1;
+}
+
+gint
+shrbuf_choose_mode (const drmModeModeInfo * modes, guint n_modes,
+    guint width, guint height)
+{
+  gint found = -1;
+  guint i;
+
+  for (i = 0; i < n_modes; i++) {
+    if (modes[i].hdisplay != width || modes[i].vdisplay != height)
+      continue;
+    if (modes[i].type & DRM_MODE_TYPE_PREFERRED)
+      return i;
+    if (found < 0)
+      found = i;
+  }
+  return found;
+}
+
+static void
+page_flip_handler (int fd, unsigned int frame, unsigned int sec,
+    unsigned int usec, void *data)
+{
+  ShrbufKmsOutput *out = data;
+
+  out->flip_func ((guint64) sec * GST_SECOND + (guint64) usec * GST_USECOND,
+      out->user_data);
+}
+
+static gpointer
+event_thread (gpointer data)
+{
+  ShrbufKmsOutput *out = data;
+  drmEventContext ctx = {
+    .version = 2,
+    .page_flip_handler = page_flip_handler,
+  };
+
+  for (;;) {
+    gint r = gst_poll_wait (out->poll, GST_CLOCK_TIME_NONE);
+
+    if (r < 0 && (errno == EBUSY || errno == EINTR || errno == EAGAIN)) {
+      if (errno == EBUSY)       /* flushing: close () wants us gone */
+        break;
+      continue;
+    }
+    if (r < 0) {
+      GST_ERROR ("poll on %s failed: %s", out->path, g_strerror (errno));
+      break;
+    }
+    if (gst_poll_fd_can_read (out->poll, &out->pollfd))
+      drmHandleEvent (out->fd, &ctx);
+  }
+  return NULL;
+}
+
+static guint32
+find_prop (gint fd, guint32 obj_id, guint32 obj_type, const gchar * name)
+{
+  drmModeObjectProperties *props;
+  guint32 id = 0, i;
+
+  props = drmModeObjectGetProperties (fd, obj_id, obj_type);
+  if (!props)
+    return 0;
+  for (i = 0; i < props->count_props && !id; i++) {
+    drmModePropertyRes *p = drmModeGetProperty (fd, props->props[i]);
+
+    if (p && strcmp (p->name, name) == 0)
+      id = p->prop_id;
+    drmModeFreeProperty (p);
+  }
+  drmModeFreeObjectProperties (props);
+  return id;
+}
+
+static guint32
+plane_type (gint fd, guint32 plane_id)
+{
+  drmModeObjectProperties *props;
+  guint32 type = DRM_PLANE_TYPE_OVERLAY, i;
+
+  props = drmModeObjectGetProperties (fd, plane_id, DRM_MODE_OBJECT_PLANE);
+  if (!props)
+    return type;
+  for (i = 0; i < props->count_props; i++) {
+    drmModePropertyRes *p = drmModeGetProperty (fd, props->props[i]);
+
+    if (p && strcmp (p->name, "type") == 0)
+      type = props->prop_values[i];
+    drmModeFreeProperty (p);
+  }
+  drmModeFreeObjectProperties (props);
+  return type;
+}
+
+/* The first connected connector (or @want), its CRTC (the current one, else
+ * the first its encoders can drive) and its modes. */
+static gboolean
+find_output (ShrbufKmsOutput * out, gint want, GError ** error)
+{
+  drmModeRes *res;
+  drmModeConnector *conn = NULL;
+  gint i, j;
+  gboolean ok = FALSE;
+
+  res = drmModeGetResources (out->fd);
+  if (!res) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "%s is not a KMS device: drmModeGetResources failed: %s",
+        out->path, g_strerror (errno));
+    return FALSE;
+  }
+
+  for (i = 0; i < res->count_connectors; i++) {
+    conn = drmModeGetConnector (out->fd, res->connectors[i]);
+    if (conn && (want >= 0 ? conn->connector_id == (guint32) want :
+            conn->connection == DRM_MODE_CONNECTED && conn->count_modes > 0))
+      break;
+    drmModeFreeConnector (conn);
+    conn = NULL;
+  }
+  if (!conn) {
+    if (want >= 0)
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+          "%s has no connector %d", out->path, want);
+    else
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+          "%s has no connected connector", out->path);
+    goto done;
+  }
+
+  out->connector_id = conn->connector_id;
+  out->crtc_id = 0;
+  if (conn->encoder_id) {
+    drmModeEncoder *enc = drmModeGetEncoder (out->fd, conn->encoder_id);
+
+    if (enc)
+      out->crtc_id = enc->crtc_id;
+    drmModeFreeEncoder (enc);
+  }
+  for (j = 0; j < conn->count_encoders && !out->crtc_id; j++) {
+    drmModeEncoder *enc = drmModeGetEncoder (out->fd, conn->encoders[j]);
+
+    for (i = 0; enc && i < res->count_crtcs; i++)
+      if (enc->possible_crtcs & (1u << i)) {
+        out->crtc_id = res->crtcs[i];
+        break;
+      }
+    drmModeFreeEncoder (enc);
+  }
+  for (i = 0; i < res->count_crtcs; i++)
+    if (res->crtcs[i] == out->crtc_id)
+      out->crtc_index = i;
+  if (!out->crtc_id) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "no CRTC can drive connector %u of %s", out->connector_id, out->path);
+    goto done;
+  }
+  out->n_modes = conn->count_modes;
+  out->modes = g_memdup2 (conn->modes, sizeof (drmModeModeInfo) *
+      conn->count_modes);
+  out->saved_crtc = drmModeGetCrtc (out->fd, out->crtc_id);
+  ok = TRUE;
+
+done:
+  drmModeFreeConnector (conn);
+  drmModeFreeResources (res);
+  return ok;
+}
+
+static gboolean
+find_planes (ShrbufKmsOutput * out, GError ** error)
+{
+  drmModePlaneRes *pres;
+  guint i;
+
+  pres = drmModeGetPlaneResources (out->fd);
+  if (!pres) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "drmModeGetPlaneResources on %s failed: %s", out->path,
+        g_strerror (errno));
+    return FALSE;
+  }
+  out->planes = g_new0 (ShrbufPlaneDesc, pres->count_planes);
+  for (i = 0; i < pres->count_planes; i++) {
+    drmModePlane *p = drmModeGetPlane (out->fd, pres->planes[i]);
+    ShrbufPlaneDesc *d = &out->planes[out->n_planes];
+
+    if (!p)
+      continue;
+    d->id = p->plane_id;
+    d->possible_crtcs = p->possible_crtcs;
+    d->type = plane_type (out->fd, p->plane_id);
+    d->formats = g_memdup2 (p->formats, sizeof (guint32) * p->count_formats);
+    d->n_formats = p->count_formats;
+    out->n_planes++;
+    drmModeFreePlane (p);
+  }
+  drmModeFreePlaneResources (pres);
+  return TRUE;
+}
+
+static gint
+open_card (const gchar * path, GError ** error)
+{
+  gint fd = open (path, O_RDWR | O_CLOEXEC);
+
+  if (fd < 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, errno == ENOENT || errno == ENXIO
+        || errno == ENODEV ? GST_RESOURCE_ERROR_NOT_FOUND :
+        GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+        "Could not open DRM device %s: %s", path, g_strerror (errno));
+  }
+  return fd;
+}
+
+static gboolean
+card_has_connected_connector (gint fd)
+{
+  drmModeRes *res = drmModeGetResources (fd);
+  gboolean found = FALSE;
+  gint i;
+
+  for (i = 0; res && i < res->count_connectors && !found; i++) {
+    drmModeConnector *c = drmModeGetConnector (fd, res->connectors[i]);
+
+    found = c && c->connection == DRM_MODE_CONNECTED && c->count_modes > 0;
+    drmModeFreeConnector (c);
+  }
+  drmModeFreeResources (res);
+  return found;
+}
+
+/* The first /dev/dri/cardN driven by @driver_name, or with a connected
+ * connector when @driver_name is NULL. */
+static gint
+find_card (const gchar * driver_name, gchar ** path, GError ** error)
+{
+  gint i;
+
+  for (i = 0; i < MAX_CARDS; i++) {
+    gchar *p = g_strdup_printf ("/dev/dri/card%d", i);
+    gint fd = open (p, O_RDWR | O_CLOEXEC);
+    gboolean match = FALSE;
+
+    if (fd >= 0) {
+      drmVersion *v = drmGetVersion (fd);
+
+      if (driver_name)
+        match = v && g_strcmp0 (v->name, driver_name) == 0;
+      else
+        match = card_has_connected_connector (fd);
+      drmFreeVersion (v);
+    }
+    if (match) {
+      *path = p;
+      return fd;
+    }
+    if (fd >= 0)
+      close (fd);
+    g_free (p);
+  }
+  if (driver_name)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "No DRM device driven by '%s' in /dev/dri", driver_name);
+  else
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "No DRM device with a connected connector in /dev/dri");
+  return -1;
+}
+
+ShrbufKmsOutput *
+shrbuf_kms_output_open (const gchar * device, const gchar * driver_name,
+    gint fd, gint connector_id, ShrbufKmsFlipFunc flip_func,
+    gpointer user_data, GError ** error)
+{
+  ShrbufKmsOutput *out = g_new0 (ShrbufKmsOutput, 1);
+
+  out->fd = -1;
+  out->plane = -1;
+  out->flip_func = flip_func;
+  out->user_data = user_data;
+
+  if (fd >= 0) {
+    out->fd = fd;
+    out->path = g_strdup_printf ("fd %d", fd);
+  } else if (device) {
+    out->path = g_strdup (device);
+    out->fd = open_card (device, error);
+    out->own_fd = TRUE;
+  } else {
+    out->fd = find_card (driver_name, &out->path, error);
+    out->own_fd = TRUE;
+  }
+  if (out->fd < 0)
+    goto fail;
+
+  /* Every plane update needs DRM master: the first opener gets it, and it
+   * is free again when the holder drops it. */
+  if (!drmIsMaster (out->fd) && drmSetMaster (out->fd) != 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_BUSY,
+        "Another process is the DRM master of %s (a display server or "
+        "another sink): drmSetMaster failed: %s", out->path,
+        g_strerror (errno));
+    goto fail;
+  }
+
+  if (drmSetClientCap (out->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) != 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "%s does not expose universal planes: %s", out->path,
+        g_strerror (errno));
+    goto fail;
+  }
+  /* SHRBUF_SINK_LEGACY_KMS=1 takes the legacy path on drivers that have
+   * atomic too (to test it). */
+  if (!g_getenv ("SHRBUF_SINK_LEGACY_KMS"))
+    out->atomic = drmSetClientCap (out->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
+
+  if (!find_output (out, connector_id, error) || !find_planes (out, error))
+    goto fail;
+
+  GST_INFO ("%s: connector %u, CRTC %u (index %u), %u planes, %s KMS",
+      out->path, out->connector_id, out->crtc_id, out->crtc_index,
+      out->n_planes, out->atomic ? "atomic" : "legacy");
+
+  out->poll = gst_poll_new (TRUE);
+  gst_poll_fd_init (&out->pollfd);
+  out->pollfd.fd = out->fd;
+  gst_poll_add_fd (out->poll, &out->pollfd);
+  gst_poll_fd_ctl_read (out->poll, &out->pollfd, TRUE);
+  out->thread = g_thread_new ("shrbufsink-kms", event_thread, out);
+  return out;
+
+fail:
+  shrbuf_kms_output_close (out);
+  return NULL;
+}
+
+void
+shrbuf_kms_output_close (ShrbufKmsOutput * out)
+{
+  guint i;
+
+  if (!out)
+    return;
+  if (out->thread) {
+    gst_poll_set_flushing (out->poll, TRUE);
+    g_thread_join (out->thread);
+  }
+  if (out->poll)
+    gst_poll_free (out->poll);
+  if (out->saved_crtc)
+    drmModeFreeCrtc (out->saved_crtc);
+  for (i = 0; i < out->n_planes; i++)
+    g_free ((gpointer) out->planes[i].formats);
+  g_free (out->planes);
+  g_free (out->modes);
+  if (out->own_fd && out->fd >= 0)
+    close (out->fd);
+  g_free (out->path);
+  g_free (out);
+}
+
+gint
+shrbuf_kms_output_get_fd (ShrbufKmsOutput * out)
+{
+  return out->fd;
+}
+
+const gchar *
+shrbuf_kms_output_get_path (ShrbufKmsOutput * out)
+{
+  return out->path;
+}
+
+gboolean
+shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out)
+{
+  return out->atomic;
+}
+
+GArray *
+shrbuf_kms_output_get_formats (ShrbufKmsOutput * out)
+{
+  GArray *formats = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint i, f, k;
+
+  for (i = 0; i < out->n_planes; i++) {
+    const ShrbufPlaneDesc *p = &out->planes[i];
+
+    if (p->type == DRM_PLANE_TYPE_CURSOR
+        || !(p->possible_crtcs & (1u << out->crtc_index)))
+      continue;
+    for (f = 0; f < p->n_formats; f++) {
+      for (k = 0; k < formats->len; k++)
+        if (g_array_index (formats, guint32, k) == p->formats[f])
+          break;
+      if (k == formats->len)
+        g_array_append_val (formats, p->formats[f]);
+    }
+  }
+  return formats;
+}
+
+static gboolean
+crtc_active (ShrbufKmsOutput * out)
+{
+  return out->saved_crtc && out->saved_crtc->mode_valid
+      && out->saved_crtc->buffer_id != 0;
+}
+
+gboolean
+shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
+    guint width, guint height, guint32 plane_id, gboolean force_modesetting,
+    GError ** error)
+{
+  gboolean modeset = force_modesetting || !crtc_active (out);
+  const ShrbufPlaneDesc *p;
+  gint m;
+
+  if (out->did_modeset)         /* a mode of ours is up: we own the CRTC */
+    modeset = TRUE;
+  out->plane = shrbuf_choose_plane (out->planes, out->n_planes,
+      out->crtc_index, drm_format, plane_id, modeset);
+  if (out->plane < 0) {
+    if (plane_id)
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+          "plane %u of %s cannot show %" GST_FOURCC_FORMAT " on CRTC %u",
+          plane_id, out->path, GST_FOURCC_ARGS (drm_format), out->crtc_id);
+    else
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+          "no plane of %s can show %" GST_FOURCC_FORMAT " on CRTC %u",
+          out->path, GST_FOURCC_ARGS (drm_format), out->crtc_id);
+    return FALSE;
+  }
+  p = &out->planes[out->plane];
+
+  /* The primary plane must cover the CRTC: the frame needs a mode of its
+   * own size (unless the current one already is). */
+  if (p->type == DRM_PLANE_TYPE_PRIMARY && crtc_active (out) && !modeset
+      && (out->saved_crtc->mode.hdisplay != width
+          || out->saved_crtc->mode.vdisplay != height))
+    modeset = TRUE;
+
+  if (modeset) {
+    if (out->n_modes == 0) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+          "connector %u of %s has no mode", out->connector_id, out->path);
+      return FALSE;
+    }
+    m = shrbuf_choose_mode (out->modes, out->n_modes, width, height);
+    if (m < 0) {
+      /* No mode of the frame's size: the connector's first (preferred)
+       * mode, and the plane scales if it can; the commit says if not. */
+      GST_WARNING ("%s has no %ux%u mode; scaling to %ux%u", out->path,
+          width, height, out->modes[0].hdisplay, out->modes[0].vdisplay);
+      m = 0;
+    }
+    out->mode = out->modes[m];
+    out->need_modeset = !crtc_active (out) || force_modesetting
+        || memcmp (&out->mode, &out->saved_crtc->mode, sizeof (out->mode));
+    if (out->did_modeset)
+      out->need_modeset = TRUE;
+  } else {
+    out->mode = out->saved_crtc->mode;
+    out->need_modeset = FALSE;
+  }
+
+  out->plane_props.fb_id = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
+      "FB_ID");
+  out->plane_props.crtc_id = find_prop (out->fd, p->id,
+      DRM_MODE_OBJECT_PLANE, "CRTC_ID");
+  out->plane_props.src_x = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
+      "SRC_X");
+  out->plane_props.src_y = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
+      "SRC_Y");
+  out->plane_props.src_w = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
+      "SRC_W");
+  out->plane_props.src_h = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
+      "SRC_H");
+  out->plane_props.crtc_x = find_prop (out->fd, p->id,
+      DRM_MODE_OBJECT_PLANE, "CRTC_X");
+  out->plane_props.crtc_y = find_prop (out->fd, p->id,
+      DRM_MODE_OBJECT_PLANE, "CRTC_Y");
+  out->plane_props.crtc_w = find_prop (out->fd, p->id,
+      DRM_MODE_OBJECT_PLANE, "CRTC_W");
+  out->plane_props.crtc_h = find_prop (out->fd, p->id,
+      DRM_MODE_OBJECT_PLANE, "CRTC_H");
+  out->crtc_mode_prop = find_prop (out->fd, out->crtc_id,
+      DRM_MODE_OBJECT_CRTC, "MODE_ID");
+  out->crtc_active_prop = find_prop (out->fd, out->crtc_id,
+      DRM_MODE_OBJECT_CRTC, "ACTIVE");
+  out->conn_crtc_prop = find_prop (out->fd, out->connector_id,
+      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+
+  GST_INFO ("%s: %" GST_FOURCC_FORMAT " %ux%u on %s plane %u, mode %s%s",
+      out->path, GST_FOURCC_ARGS (drm_format), width, height,
+      p->type == DRM_PLANE_TYPE_PRIMARY ? "primary" : "overlay", p->id,
+      out->mode.name, out->need_modeset ? " (to be set)" : "");
+  return TRUE;
+}
+
+void
+shrbuf_kms_output_get_display_size (ShrbufKmsOutput * out, guint * width,
+    guint * height)
+{
+  *width = out->plane >= 0 ? out->mode.hdisplay : 0;
+  *height = out->plane >= 0 ? out->mode.vdisplay : 0;
+}
+
+guint32
+shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out)
+{
+  return out->plane >= 0 ? out->planes[out->plane].id : 0;
+}
+
+static gboolean
+commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
+    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h)
+{
+  drmModeAtomicReq *req = drmModeAtomicAlloc ();
+  const PlaneProps *pp = &out->plane_props;
+  guint32 plane_id = out->planes[out->plane].id;
+  guint32 flags = DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT;
+  guint32 blob = 0;
+  gint ret, saved_errno;
+
+  if (out->need_modeset) {
+    if (drmModeCreatePropertyBlob (out->fd, &out->mode, sizeof (out->mode),
+            &blob) != 0) {
+      drmModeAtomicFree (req);
+      return FALSE;
+    }
+    drmModeAtomicAddProperty (req, out->crtc_id, out->crtc_mode_prop, blob);
+    drmModeAtomicAddProperty (req, out->crtc_id, out->crtc_active_prop, 1);
+    drmModeAtomicAddProperty (req, out->connector_id, out->conn_crtc_prop,
+        out->crtc_id);
+    flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
+  }
+  drmModeAtomicAddProperty (req, plane_id, pp->fb_id, fb_id);
+  drmModeAtomicAddProperty (req, plane_id, pp->crtc_id, out->crtc_id);
+  drmModeAtomicAddProperty (req, plane_id, pp->src_x, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp->src_y, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp->src_w, (guint64) src_w << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp->src_h, (guint64) src_h << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp->crtc_x, dst_x);
+  drmModeAtomicAddProperty (req, plane_id, pp->crtc_y, dst_y);
+  drmModeAtomicAddProperty (req, plane_id, pp->crtc_w, dst_w);
+  drmModeAtomicAddProperty (req, plane_id, pp->crtc_h, dst_h);
+
+  ret = drmModeAtomicCommit (out->fd, req, flags, out);
+  saved_errno = errno;
+  drmModeAtomicFree (req);
+  if (blob)
+    drmModeDestroyPropertyBlob (out->fd, blob);
+  errno = saved_errno;
+  return ret == 0;
+}
+
+/* Legacy KMS: SetCrtc for the modeset, PageFlip on the primary plane
+ * (with an event), SetPlane on an overlay (done when it returns). */
+static gboolean
+commit_legacy (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
+    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h,
+    gboolean * completed)
+{
+  const ShrbufPlaneDesc *p = &out->planes[out->plane];
+
+  *completed = TRUE;
+  if (p->type == DRM_PLANE_TYPE_PRIMARY) {
+    if (out->need_modeset)
+      return drmModeSetCrtc (out->fd, out->crtc_id, fb_id, 0, 0,
+          &out->connector_id, 1, &out->mode) == 0;
+    *completed = FALSE;
+    return drmModePageFlip (out->fd, out->crtc_id, fb_id,
+        DRM_MODE_PAGE_FLIP_EVENT, out) == 0;
+  }
+  if (out->need_modeset) {
+    /* The CRTC needs a framebuffer of its own: the plane's, for now. */
+    if (drmModeSetCrtc (out->fd, out->crtc_id, fb_id, 0, 0,
+            &out->connector_id, 1, &out->mode) != 0)
+      return FALSE;
+  }
+  return drmModeSetPlane (out->fd, p->id, out->crtc_id, fb_id, 0, dst_x,
+      dst_y, dst_w, dst_h, 0, 0, src_w << 16, src_h << 16) == 0;
+}
+
+gboolean
+shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
+    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h,
+    GError ** error)
+{
+  gboolean ok, completed = FALSE;
+  gint saved_errno;
+
+  g_return_val_if_fail (out->plane >= 0, FALSE);
+
+  if (dst_w == 0 || dst_h == 0) {
+    if (out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY) {
+      /* The primary plane covers the whole CRTC. */
+      dst_x = dst_y = 0;
+      dst_w = out->mode.hdisplay;
+      dst_h = out->mode.vdisplay;
+    } else {
+      /* An overlay shows the frame 1:1 at the top left, clipped. */
+      dst_x = dst_y = 0;
+      src_w = dst_w = MIN (src_w, out->mode.hdisplay);
+      src_h = dst_h = MIN (src_h, out->mode.vdisplay);
+    }
+  }
+
+  if (out->atomic)
+    ok = commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
+  else
+    ok = commit_legacy (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h,
+        &completed);
+  saved_errno = errno;
+  if (!ok) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "%s commit of framebuffer %u on plane %u of %s failed: %s",
+        out->atomic ? "atomic" : "legacy", fb_id,
+        out->planes[out->plane].id, out->path, g_strerror (saved_errno));
+    errno = saved_errno;
+    return FALSE;
+  }
+  if (out->need_modeset)
+    out->did_modeset = TRUE;
+  out->need_modeset = FALSE;
+  out->used_plane = TRUE;
+  if (completed)
+    out->flip_func (g_get_monotonic_time () * GST_USECOND, out->user_data);
+  return TRUE;
+}
+
+void
+shrbuf_kms_output_restore (ShrbufKmsOutput * out)
+{
+  drmModeCrtc *s = out->saved_crtc;
+  gint ret = 0;
+
+  if (!out->used_plane)
+    return;
+  if (out->planes[out->plane].type != DRM_PLANE_TYPE_PRIMARY)
+    ret = drmModeSetPlane (out->fd, out->planes[out->plane].id, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0);
+  if (ret == 0 && (out->did_modeset
+          || out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY)) {
+    if (crtc_active (out))
+      ret = drmModeSetCrtc (out->fd, out->crtc_id, s->buffer_id, s->x, s->y,
+          &out->connector_id, 1, &s->mode);
+    else
+      ret = drmModeSetCrtc (out->fd, out->crtc_id, 0, 0, 0, NULL, 0, NULL);
+  }
+  if (ret != 0)
+    GST_WARNING ("could not restore CRTC %u of %s: %s", out->crtc_id,
+        out->path, g_strerror (errno));
+  out->used_plane = FALSE;
+  out->did_modeset = FALSE;
+}

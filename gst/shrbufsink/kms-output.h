@@ -1,0 +1,93 @@
+/* gst-shrbuf: DRM/KMS output of shrbufsink
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ */
+
+#ifndef __SHRBUF_KMS_OUTPUT_H__
+#define __SHRBUF_KMS_OUTPUT_H__
+
+#include <gst/gst.h>
+#include <xf86drmMode.h>
+
+G_BEGIN_DECLS
+
+/* One DRM plane as the plane choice sees it. */
+typedef struct
+{
+  guint32 id;
+  guint32 type;                 /* DRM_PLANE_TYPE_{OVERLAY,PRIMARY,CURSOR} */
+  guint32 possible_crtcs;       /* bit i: the CRTC at index i */
+  const guint32 *formats;       /* DRM fourccs */
+  guint n_formats;
+} ShrbufPlaneDesc;
+
+/* Pure plane choice: the index in @planes of the plane to show @drm_format
+ * on the CRTC at @crtc_index, or -1. With @plane_id set (not 0), only that
+ * plane, if it fits. Otherwise an overlay plane that supports the format,
+ * else the primary plane; with @prefer_primary (the sink sets the mode and
+ * owns the whole CRTC), the primary plane first, then an overlay. Cursor
+ * planes are never chosen automatically. */
+gint shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
+    guint crtc_index, guint32 drm_format, guint32 plane_id,
+    gboolean prefer_primary);
+
+/* Pure mode choice: the index in @modes of the mode @width x @height
+ * (the connector's preferred one first, then in the connector's order),
+ * or -1. */
+gint shrbuf_choose_mode (const drmModeModeInfo * modes, guint n_modes,
+    guint width, guint height);
+
+typedef struct _ShrbufKmsOutput ShrbufKmsOutput;
+
+/* Called from the output's event thread when a commit has reached the
+ * screen, with the flip time on CLOCK_MONOTONIC in nanoseconds. */
+typedef void (*ShrbufKmsFlipFunc) (guint64 flip_time_ns, gpointer user_data);
+
+/* Opens @device, or the first card driven by @driver_name, or the first
+ * card with a connected connector; or uses @fd (not closed, not owned) when
+ * it is >= 0. Errors are in GST_RESOURCE_ERROR (NOT_FOUND, BUSY,
+ * OPEN_READ_WRITE, SETTINGS, FAILED). */
+ShrbufKmsOutput *shrbuf_kms_output_open (const gchar * device,
+    const gchar * driver_name, gint fd, gint connector_id,
+    ShrbufKmsFlipFunc flip_func, gpointer user_data, GError ** error);
+void shrbuf_kms_output_close (ShrbufKmsOutput * out);
+
+gint shrbuf_kms_output_get_fd (ShrbufKmsOutput * out);
+const gchar *shrbuf_kms_output_get_path (ShrbufKmsOutput * out);
+gboolean shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out);
+
+/* The DRM formats of every plane usable on the output's CRTC, each once. */
+GArray *shrbuf_kms_output_get_formats (ShrbufKmsOutput * out);
+
+/* Chooses the plane and the mode for @width x @height frames of
+ * @drm_format; nothing is committed yet. Fails with
+ * GST_CORE_ERROR_NEGOTIATION when no plane supports the format. */
+gboolean shrbuf_kms_output_configure (ShrbufKmsOutput * out,
+    guint32 drm_format, guint width, guint height, guint32 plane_id,
+    gboolean force_modesetting, GError ** error);
+void shrbuf_kms_output_get_display_size (ShrbufKmsOutput * out,
+    guint * width, guint * height);
+guint32 shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out);
+
+/* Shows framebuffer @fb_id (@src_w x @src_h) at the given rectangle of the
+ * CRTC (width 0: the default placement). Never blocks on the flip: the flip
+ * function reports when it is on screen. On failure, errno is kept. */
+gboolean shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id,
+    guint src_w, guint src_h, gint dst_x, gint dst_y, guint dst_w,
+    guint dst_h, GError ** error);
+
+/* Puts the CRTC back as it was at open (mode, framebuffer, plane off). */
+void shrbuf_kms_output_restore (ShrbufKmsOutput * out);
+
+G_END_DECLS
+
+#endif /* __SHRBUF_KMS_OUTPUT_H__ */

@@ -1,0 +1,279 @@
+/* gst-shrbuf: shrbufsink's pure logic (plane and mode choice, caps)
+ * Copyright (C) 2026 gst-shrbuf contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <drm_fourcc.h>
+
+#include "kms-output.h"
+#include "formats.h"
+
+static const guint32 xr24_only[] = { DRM_FORMAT_XRGB8888 };
+
+static const guint32 overlay_formats[] = { DRM_FORMAT_ARGB8888,
+  DRM_FORMAT_XRGB8888, DRM_FORMAT_RGB565
+};
+static const guint32 yuv_formats[] = { DRM_FORMAT_NV12, DRM_FORMAT_YUYV };
+static const guint32 argb_only[] = { DRM_FORMAT_ARGB8888 };
+
+/* Like vkms with overlays: a primary, overlays, a cursor, one CRTC; plane
+ * 40 can only go on a second CRTC. */
+static const ShrbufPlaneDesc vkms_like[] = {
+  {31, DRM_PLANE_TYPE_PRIMARY, 0x1, xr24_only, 1},
+  {40, DRM_PLANE_TYPE_OVERLAY, 0x2, yuv_formats, 2},
+  {41, DRM_PLANE_TYPE_OVERLAY, 0x1, overlay_formats, 3},
+  {42, DRM_PLANE_TYPE_OVERLAY, 0x1, yuv_formats, 2},
+  {50, DRM_PLANE_TYPE_CURSOR, 0x1, argb_only, 1},
+};
+
+/* Like cirrus: one primary plane. */
+static const guint32 cirrus_formats[] = { DRM_FORMAT_RGB565,
+  DRM_FORMAT_RGB888, DRM_FORMAT_XRGB8888
+};
+
+static const ShrbufPlaneDesc cirrus_like[] = {
+  {32, DRM_PLANE_TYPE_PRIMARY, 0x1, cirrus_formats, 3},
+};
+
+static guint32
+chosen (const ShrbufPlaneDesc * planes, guint n, guint crtc, guint32 format,
+    guint32 plane_id, gboolean prefer_primary)
+{
+  gint i = shrbuf_choose_plane (planes, n, crtc, format, plane_id,
+      prefer_primary);
+
+  return i < 0 ? 0 : planes[i].id;
+}
+
+GST_START_TEST (test_plane_overlay_first)
+{
+  guint n = G_N_ELEMENTS (vkms_like);
+
+  /* An overlay that supports the format, in the device's order. */
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_XRGB8888, 0,
+          FALSE), 41);
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_NV12, 0,
+          FALSE), 42);
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_RGB565, 0,
+          FALSE), 41);
+  /* Plane 40 only fits CRTC index 1. */
+  fail_unless_equals_int (chosen (vkms_like, n, 1, DRM_FORMAT_NV12, 0,
+          FALSE), 40);
+  fail_unless_equals_int (chosen (vkms_like, n, 1, DRM_FORMAT_XRGB8888, 0,
+          FALSE), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_plane_primary_when_modesetting)
+{
+  guint n = G_N_ELEMENTS (vkms_like);
+
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_XRGB8888, 0,
+          TRUE), 31);
+  /* The primary cannot show it: an overlay then. */
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_ARGB8888, 0,
+          TRUE), 41);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_plane_primary_only)
+{
+  guint n = G_N_ELEMENTS (cirrus_like);
+
+  fail_unless_equals_int (chosen (cirrus_like, n, 0, DRM_FORMAT_XRGB8888, 0,
+          FALSE), 32);
+  fail_unless_equals_int (chosen (cirrus_like, n, 0, DRM_FORMAT_RGB888, 0,
+          TRUE), 32);
+  fail_unless_equals_int (chosen (cirrus_like, n, 0, DRM_FORMAT_NV12, 0,
+          FALSE), 0);
+  fail_unless_equals_int (chosen (cirrus_like, n, 0, DRM_FORMAT_NV12, 0,
+          TRUE), 0);
+  fail_unless_equals_int (chosen (cirrus_like, n, 1, DRM_FORMAT_XRGB8888, 0,
+          FALSE), 0);
+  fail_unless_equals_int (chosen (cirrus_like, 0, 0, DRM_FORMAT_XRGB8888, 0,
+          FALSE), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_plane_never_cursor_automatically)
+{
+  guint n = G_N_ELEMENTS (vkms_like);
+
+  /* Only the cursor plane and overlay 41 take ARGB8888; with overlay 41
+   * out of the list, nothing. */
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_ARGB8888, 0,
+          FALSE), 41);
+  fail_unless_equals_int (chosen (vkms_like, 1, 0, DRM_FORMAT_ARGB8888, 0,
+          FALSE), 0);
+  fail_unless_equals_int (chosen (&vkms_like[4], 1, 0, DRM_FORMAT_ARGB8888,
+          0, FALSE), 0);
+  /* Named, it is taken. */
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_ARGB8888, 50,
+          FALSE), 50);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_plane_by_id)
+{
+  guint n = G_N_ELEMENTS (vkms_like);
+
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_XRGB8888, 31,
+          FALSE), 31);
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_XRGB8888, 41,
+          TRUE), 41);
+  /* The named plane does not take the format, or not on this CRTC, or
+   * does not exist: no other plane instead. */
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_NV12, 31,
+          FALSE), 0);
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_NV12, 40,
+          FALSE), 0);
+  fail_unless_equals_int (chosen (vkms_like, n, 0, DRM_FORMAT_XRGB8888, 99,
+          FALSE), 0);
+}
+
+GST_END_TEST;
+
+static drmModeModeInfo
+mode (guint w, guint h, guint refresh, gboolean preferred)
+{
+  drmModeModeInfo m;
+
+  memset (&m, 0, sizeof (m));
+  m.hdisplay = w;
+  m.vdisplay = h;
+  m.vrefresh = refresh;
+  m.type = DRM_MODE_TYPE_DRIVER | (preferred ? DRM_MODE_TYPE_PREFERRED : 0);
+  g_snprintf (m.name, sizeof (m.name), "%ux%u", w, h);
+  return m;
+}
+
+GST_START_TEST (test_mode_choice)
+{
+  drmModeModeInfo modes[5];
+
+  modes[0] = mode (1024, 768, 60, TRUE);
+  modes[1] = mode (800, 600, 60, FALSE);
+  modes[2] = mode (640, 480, 75, FALSE);
+  modes[3] = mode (640, 480, 60, FALSE);
+  modes[4] = mode (1920, 1080, 60, FALSE);
+
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 1024, 768), 0);
+  /* The connector's order decides among modes of the same size. */
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 640, 480), 2);
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 1920, 1080), 4);
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 320, 240), -1);
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 480, 640), -1);
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 0, 640, 480), -1);
+  /* Unless one of them is the preferred one. */
+  modes[3].type |= DRM_MODE_TYPE_PREFERRED;
+  fail_unless_equals_int (shrbuf_choose_mode (modes, 5, 640, 480), 3);
+}
+
+GST_END_TEST;
+
+/* The sink's pad template is the format table, as GStreamer names it. */
+GST_START_TEST (test_template_is_format_table)
+{
+  GstElement *sink = gst_element_factory_make ("shrbufsink", NULL);
+  GstPad *pad;
+  GstCaps *caps;
+  guint i, n = 0;
+
+  fail_unless (sink != NULL);
+  pad = gst_element_get_static_pad (sink, "sink");
+  caps = gst_pad_get_pad_template_caps (pad);
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *f = shrbuf_format_get (i);
+    GstCaps *one = gst_caps_new_simple ("video/x-raw", "format",
+        G_TYPE_STRING, gst_video_format_to_string (f->gst),
+        "width", G_TYPE_INT, 640, "height", G_TYPE_INT, 480,
+        "framerate", GST_TYPE_FRACTION, 30, 1, NULL);
+
+    fail_unless (gst_caps_is_subset (one, caps), "%s not in the template",
+        gst_video_format_to_string (f->gst));
+    /* Each DRM format maps back to the same GStreamer format. */
+    fail_unless (shrbuf_format_from_drm (f->drm) == f);
+    gst_caps_unref (one);
+    n++;
+  }
+  fail_unless (n > 0);
+  /* A format outside the table is not. */
+  {
+    GstCaps *v210 = gst_caps_from_string ("video/x-raw,format=v210,"
+        "width=640,height=480,framerate=30/1");
+
+    fail_if (gst_caps_is_subset (v210, caps));
+    gst_caps_unref (v210);
+  }
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_properties)
+{
+  GstElement *sink = gst_element_factory_make ("shrbufsink", NULL);
+  GstStructure *stats = NULL;
+  gint plane_id, connector_id, fd, w;
+  gchar *device;
+  gboolean last_sample, force;
+  guint64 v;
+
+  g_object_get (sink, "device", &device, "plane-id", &plane_id,
+      "connector-id", &connector_id, "fd", &fd, "display-width", &w,
+      "enable-last-sample", &last_sample, "force-modesetting", &force,
+      "stats", &stats, NULL);
+  fail_unless (device == NULL);
+  fail_unless_equals_int (plane_id, -1);
+  fail_unless_equals_int (connector_id, -1);
+  fail_unless_equals_int (fd, -1);
+  fail_unless_equals_int (w, 0);
+  fail_if (force);
+  /* No extra reference on upstream's buffers. */
+  fail_if (last_sample);
+  fail_unless (stats != NULL);
+  fail_unless (gst_structure_has_name (stats,
+          "application/x-shrbufsink-stats"));
+  fail_unless (gst_structure_get_uint64 (stats, "shown", &v) && v == 0);
+  fail_unless (gst_structure_get_uint64 (stats, "copied", &v) && v == 0);
+  fail_unless (gst_structure_has_field (stats, "latency-p99"));
+  gst_structure_free (stats);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+static Suite *
+shrbufsink_suite (void)
+{
+  Suite *s = suite_create ("shrbufsink");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_plane_overlay_first);
+  tcase_add_test (tc, test_plane_primary_when_modesetting);
+  tcase_add_test (tc, test_plane_primary_only);
+  tcase_add_test (tc, test_plane_never_cursor_automatically);
+  tcase_add_test (tc, test_plane_by_id);
+  tcase_add_test (tc, test_mode_choice);
+  tcase_add_test (tc, test_template_is_format_table);
+  tcase_add_test (tc, test_properties);
+  return s;
+}
+
+GST_CHECK_MAIN (shrbufsink);

@@ -1,0 +1,140 @@
+/* gstrun: runs a pipeline for the VM cases and reports what a case needs
+ * to assert, which gst-launch-1.0 does not print.
+ *
+ *   gstrun [--seconds S] [--cycles N] [--stats NAME] PIPELINE...
+ *
+ * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
+ * for S seconds (default 2; fractions allowed) or until EOS or an error,
+ * prints the stats property of element NAME (if given) as
+ * "stats: <structure>", and goes back to NULL. Every error and warning
+ * message is printed as "error|warning <domain> <code> <element>: <text>",
+ * "eos", and "done N cycles" at the end. Exits 0 when no error was posted, 1 otherwise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gst/gst.h>
+
+static gboolean
+report (GstMessage * msg, gboolean * stop)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+  gboolean is_error = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR;
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+      gst_message_parse_error (msg, &err, &debug);
+      break;
+    case GST_MESSAGE_WARNING:
+      gst_message_parse_warning (msg, &err, &debug);
+      break;
+    case GST_MESSAGE_EOS:
+      printf ("eos\n");
+      *stop = TRUE;
+      return FALSE;
+    default:
+      return FALSE;
+  }
+  printf ("%s %s %d %s: %s\n", is_error ? "error" : "warning",
+      g_quark_to_string (err->domain), err->code,
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
+  printf ("  debug: %s\n", debug ? debug : "");
+  fflush (stdout);
+  g_error_free (err);
+  g_free (debug);
+  if (is_error)
+    *stop = TRUE;
+  return is_error;
+}
+
+int
+main (int argc, char **argv)
+{
+  gdouble seconds = 2;
+  gint cycles = 1, i, c;
+  const gchar *stats_name = NULL;
+  GstElement *pipeline;
+  GError *err = NULL;
+  gchar *desc;
+  gboolean failed = FALSE;
+
+  gst_init (&argc, &argv);
+  for (i = 1; i < argc && g_str_has_prefix (argv[i], "--"); i += 2) {
+    if (i + 1 >= argc)
+      break;
+    if (strcmp (argv[i], "--seconds") == 0)
+      seconds = g_ascii_strtod (argv[i + 1], NULL);
+    else if (strcmp (argv[i], "--cycles") == 0)
+      cycles = atoi (argv[i + 1]);
+    else if (strcmp (argv[i], "--stats") == 0)
+      stats_name = argv[i + 1];
+  }
+  if (i >= argc) {
+    fprintf (stderr, "usage: gstrun [--seconds S] [--cycles N] "
+        "[--stats NAME] PIPELINE...\n");
+    return 2;
+  }
+  desc = g_strjoinv (" ", argv + i);
+  pipeline = gst_parse_launch (desc, &err);
+  g_free (desc);
+  if (!pipeline) {
+    fprintf (stderr, "gstrun: %s\n", err->message);
+    return 2;
+  }
+
+  for (c = 0; c < cycles && !failed; c++) {
+    GstBus *bus = gst_element_get_bus (pipeline);
+    gint64 end;
+    gboolean stop = FALSE;
+
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+    for (;;) {
+      gint64 left = end - g_get_monotonic_time ();
+      GstMessage *msg;
+
+      if (left <= 0)
+        break;
+      msg = gst_bus_timed_pop (bus, left * GST_USECOND);
+      if (!msg)
+        break;
+      failed |= report (msg, &stop);
+      gst_message_unref (msg);
+      /* After EOS or an error, what follows it for half a second (such as
+       * the source's not-negotiated after a sink's error). */
+      if (stop && end > g_get_monotonic_time () + G_USEC_PER_SEC / 2)
+        end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+    }
+    if (stats_name) {
+      GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), stats_name);
+      GstStructure *s = NULL;
+      gchar *str;
+
+      if (e) {
+        g_object_get (e, "stats", &s, NULL);
+        gst_object_unref (e);
+      }
+      str = s ? gst_structure_to_string (s) : g_strdup ("none");
+      printf ("stats: %s\n", str);
+      g_free (str);
+      if (s)
+        gst_structure_free (s);
+    }
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    /* What was posted while stopping. */
+    for (;;) {
+      GstMessage *msg = gst_bus_pop (bus);
+
+      if (!msg)
+        break;
+      failed |= report (msg, &stop);
+      gst_message_unref (msg);
+    }
+    gst_object_unref (bus);
+    fflush (stdout);
+  }
+  printf ("done %d cycles\n", c);
+  gst_object_unref (pipeline);
+  return failed ? 1 : 0;
+}
