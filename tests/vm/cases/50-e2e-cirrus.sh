@@ -1,0 +1,36 @@
+# End to end on cirrus, no caps: shrbufsrc ! shrbufsink shows vivid's frames
+# with 0 copies (both elements' stats, GST_PERFORMANCE), as imported
+# framebuffers, pixel for pixel equal to a v4l2-ctl reference in the
+# negotiated format; with the shrbuf module loaded and without it.
+. "$TOP/tests/vm/lib/case.sh"
+set -u
+card=$(dri_index cirrus)
+v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
+
+e2e_run () { # NAME
+  GST_DEBUG_EXTRA=shrbufsink:4,shrbufsrc:4 gst_start "$1" -v shrbufsrc ! shrbufsink
+  wait_fb "$card" yes
+  sleep 1
+  screendump "$1"
+  gst_stop "$1"
+  caps=$(grep -o 'shrbufsink0.GstPad:sink: caps = video/x-raw, format=(string)[A-Za-z0-9]*, width=(int)[0-9]*, height=(int)[0-9]*' "$1.gst.log" | tail -1)
+  fmt=$(echo "$caps" | sed -n 's/.*format=(string)\([A-Za-z0-9]*\).*/\1/p')
+  w=$(echo "$caps" | sed -n 's/.*width=(int)\([0-9]*\).*/\1/p')
+  h=$(echo "$caps" | sed -n 's/.*height=(int)\([0-9]*\).*/\1/p')
+  note "$1: negotiated $fmt ${w}x$h"
+  [ "$fmt" = BGRx ] || fail "$1: negotiated $fmt, not BGRx"
+  shown=$(sink_stat "$1" shown)
+  copied=$(sink_stat "$1" copied)
+  note "$1: shown $shown, imported $(sink_stat "$1" imported), copied $copied, dropped $(sink_stat "$1" dropped), latency mean $(sink_stat "$1" latency-mean) ns, p99 $(sink_stat "$1" latency-p99) ns"
+  [ -n "$shown" ] && [ "$shown" -gt 0 ] || fail "$1: no frame shown"
+  [ "$copied" -eq 0 ] || fail "$1: shrbufsink copied $copied frames"
+  [ "$(sink_copy_lines "$1")" -eq 0 ] || fail "$1: GST_PERFORMANCE shows sink copies"
+  [ "$(frame_copies "$1")" -eq 0 ] || fail "$1: frames copied"
+  vivid_reference "$1.raw" "$w" "$h" XR24
+  $VMTOOL cmp-frame "$1.ppm" "$1.raw" "$w" "$h" XR24 || fail "$1: the screen is not vivid's frame"
+}
+
+e2e_run e2e-cirrus
+rmmod shrbuf || fail "cannot unload shrbuf"
+e2e_run e2e-cirrus-nobroker
+insmod "$BUILD/kernel/shrbuf.ko" || fail "cannot load shrbuf again"
