@@ -7,8 +7,13 @@
 set -u
 card=$(dri_index vkms)
 state=/sys/kernel/debug/dri/$card/state
-v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
-caps=video/x-raw,format=BGRx,width=640,height=480
+# videotestsrc's bars (static) in the sink's dumb buffers; no vivid needed.
+caps=video/x-raw,format=BGRx,width=640,height=480,framerate=30/1
+# fbcon's framebuffer goes on vkms' CRTC when the last DRM client of vkms
+# closes (the fbdev emulation restores itself); until one has, it is off.
+modetest -M vkms -c > /dev/null 2>&1
+grep -A20 '^crtc\[' "$state" | grep -q 'mode: "1024x768"' \
+  || fail "vkms' CRTC is not lit by fbcon"
 
 # vkms makes its planes in this order: the primary, the overlays, the
 # cursor; the state file lists them by id, in the same order.
@@ -24,18 +29,18 @@ crc_idle=$(vkms_crc "$card") || exit 1
 plane_fb () { awk -v p="plane[$1]:" '$1 == p { on = 1; next } /^plane\[|^crtc\[/ { on = 0 } on && /fb=/ { print; exit }' "$state"; }
 plane_crtc_pos () { awk -v p="plane[$1]:" '$1 == p { on = 1; next } /^plane\[|^crtc\[/ { on = 0 } on && /crtc-pos=/ { print; exit }' "$state"; }
 
-GST_DEBUG_EXTRA=shrbufsink:4 gst_start overlay-auto v4l2src device=$VIDEO io-mode=dmabuf \
+GST_DEBUG_EXTRA=shrbufsink:4 gst_start overlay-auto videotestsrc pattern=smpte100 \
   ! $caps ! shrbufsink driver-name=vkms
-wait_fb "$card" yes
+wait_fb "$card" no
 crc_auto=$(vkms_crc "$card") || exit 1
 pos_auto=$(plane_crtc_pos "$first"); fb_auto=$(plane_fb "$first")
 cp "$state" overlay-auto.state
 gst_stop overlay-auto
 fb_after=$(plane_fb "$first")
 
-GST_DEBUG_EXTRA=shrbufsink:4 gst_start overlay-id v4l2src device=$VIDEO io-mode=dmabuf \
+GST_DEBUG_EXTRA=shrbufsink:4 gst_start overlay-id videotestsrc pattern=smpte100 \
   ! $caps ! shrbufsink driver-name=vkms plane-id="$second"
-wait_fb "$card" yes
+wait_fb "$card" no
 crc_id=$(vkms_crc "$card") || exit 1
 pos_id=$(plane_crtc_pos "$second")
 cp "$state" overlay-id.state
