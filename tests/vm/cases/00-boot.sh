@@ -3,7 +3,7 @@
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 note "kernel $(uname -r)"
-if grep -E 'WARNING:|BUG:|Oops|Call Trace:' "$RESULTS/boot.dmesg"; then
+if grep -E 'WARNING:|BUG:|Oops|general protection fault' "$RESULTS/boot.dmesg"; then
   fail "the kernel warned while booting or loading the drivers"
 fi
 
