@@ -259,34 +259,67 @@ describe_formats (GArray * drm_formats)
   return g_string_free (s, FALSE);
 }
 
-static GstCaps *
-make_device_caps (GArray * drm_formats)
+static GstStructure *
+caps_structure (const ShrbufFormat * sf)
 {
-  GValue list = G_VALUE_INIT;
-  GstCaps *caps;
-  guint i;
-
-  g_value_init (&list, GST_TYPE_LIST);
-  for (i = 0; i < drm_formats->len; i++) {
-    const ShrbufFormat *sf =
-        shrbuf_format_from_drm (g_array_index (drm_formats, guint32, i));
-    GValue v = G_VALUE_INIT;
-
-    if (!sf)
-      continue;
-    g_value_init (&v, G_TYPE_STRING);
-    g_value_set_static_string (&v, gst_video_format_to_string (sf->gst));
-    gst_value_list_append_and_take_value (&list, &v);
-  }
-  if (gst_value_list_get_size (&list) == 0) {
-    g_value_unset (&list);
-    return gst_caps_new_empty ();
-  }
-  caps = gst_caps_new_simple ("video/x-raw",
-      "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
-      "height", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+  return gst_structure_new ("video/x-raw",
+      "format", G_TYPE_STRING, gst_video_format_to_string (sf->gst),
       "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
-  gst_structure_take_value (gst_caps_get_structure (caps, 0), "format", &list);
+}
+
+/* The caps the device can show, in the order the sink prefers: formats in
+ * the shared table's order (BGRx first), one structure each; where the frame
+ * would go on the primary plane with a mode of its own, one structure per
+ * mode size (the current mode's first, then the connector's order), since
+ * the primary plane must cover the CRTC; on an overlay, any size. */
+static GstCaps *
+make_device_caps (GstShrbufSink * self, GArray * drm_formats)
+{
+  GstCaps *caps = gst_caps_new_empty ();
+  GArray *sizes = shrbuf_kms_output_get_mode_sizes (self->out);
+  guint32 plane_id = self->plane_id > 0 ? self->plane_id : 0;
+  guint i, k, cur_w, cur_h;
+
+  /* The current mode's size first. */
+  shrbuf_kms_output_get_current_size (self->out, &cur_w, &cur_h);
+  for (k = 2; k < sizes->len; k += 2) {
+    if (g_array_index (sizes, guint, k) == cur_w
+        && g_array_index (sizes, guint, k + 1) == cur_h) {
+      g_array_remove_range (sizes, k, 2);
+      g_array_insert_val (sizes, 0, cur_h);
+      g_array_insert_val (sizes, 0, cur_w);
+      break;
+    }
+  }
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *sf = shrbuf_format_get (i);
+    GstStructure *s;
+
+    for (k = 0; k < drm_formats->len; k++)
+      if (g_array_index (drm_formats, guint32, k) == sf->drm)
+        break;
+    if (k == drm_formats->len)
+      continue;
+
+    if (!shrbuf_kms_output_needs_mode_size (self->out, sf->drm, plane_id,
+            self->force_modesetting) || sizes->len == 0) {
+      s = caps_structure (sf);
+      gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+          "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+      gst_caps_append_structure (caps, s);
+      continue;
+    }
+    for (k = 0; k < sizes->len; k += 2) {
+      guint w = g_array_index (sizes, guint, k);
+      guint h = g_array_index (sizes, guint, k + 1);
+
+      s = caps_structure (sf);
+      gst_structure_set (s, "width", G_TYPE_INT, (gint) w, "height",
+          G_TYPE_INT, (gint) h, NULL);
+      gst_caps_append_structure (caps, s);
+    }
+  }
+  g_array_unref (sizes);
   return caps;
 }
 
@@ -320,7 +353,7 @@ gst_shrbuf_sink_start (GstBaseSink * bsink)
   self->dumb_allocator =
       shrbuf_dumb_allocator_new (shrbuf_kms_output_get_fd (self->out));
   drm_formats = shrbuf_kms_output_get_formats (self->out);
-  self->device_caps = make_device_caps (drm_formats);
+  self->device_caps = make_device_caps (self, drm_formats);
   self->device_formats = describe_formats (drm_formats);
   g_array_unref (drm_formats);
   GST_INFO_OBJECT (self, "%s offers %s", shrbuf_kms_output_get_path
@@ -394,7 +427,8 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 
   if (!filter)
     return caps;
-  result = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+  /* In the sink's order of preference (make_device_caps ()). */
+  result = gst_caps_intersect_full (caps, filter, GST_CAPS_INTERSECT_FIRST);
   gst_caps_unref (caps);
   if (gst_caps_is_empty (result) && self->device_caps) {
     /* Nothing the device shows fits: let the caps through to set_caps (),

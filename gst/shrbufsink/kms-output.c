@@ -507,6 +507,53 @@ crtc_active (ShrbufKmsOutput * out)
       && out->saved_crtc->buffer_id != 0;
 }
 
+/* Whether a frame in @drm_format would go on the primary plane with a mode
+ * set for it, as shrbuf_kms_output_configure() decides: then its size must
+ * be one of the connector's modes (no scaling is assumed). */
+gboolean
+shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
+    guint32 plane_id, gboolean force_modesetting)
+{
+  gboolean modeset = force_modesetting || !crtc_active (out)
+      || out->did_modeset;
+  gint plane = shrbuf_choose_plane (out->planes, out->n_planes,
+      out->crtc_index, drm_format, plane_id, modeset);
+
+  return plane >= 0 && out->planes[plane].type == DRM_PLANE_TYPE_PRIMARY;
+}
+
+/* The connector's mode sizes, each once, as guint pairs (width, height), in
+ * the connector's order (preferred first). */
+GArray *
+shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out)
+{
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint i, k;
+
+  for (i = 0; i < out->n_modes; i++) {
+    guint w = out->modes[i].hdisplay, h = out->modes[i].vdisplay;
+
+    for (k = 0; k < sizes->len; k += 2)
+      if (g_array_index (sizes, guint, k) == w
+          && g_array_index (sizes, guint, k + 1) == h)
+        break;
+    if (k == sizes->len) {
+      g_array_append_val (sizes, w);
+      g_array_append_val (sizes, h);
+    }
+  }
+  return sizes;
+}
+
+/* The size of the CRTC's current mode, 0x0 when it is off. */
+void
+shrbuf_kms_output_get_current_size (ShrbufKmsOutput * out, guint * width,
+    guint * height)
+{
+  *width = crtc_active (out) ? out->saved_crtc->mode.hdisplay : 0;
+  *height = crtc_active (out) ? out->saved_crtc->mode.vdisplay : 0;
+}
+
 gboolean
 shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     guint width, guint height, guint32 plane_id, gboolean force_modesetting,

@@ -67,6 +67,11 @@ gboolean shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out);
 
 /* The DRM formats of every plane usable on the output's CRTC, each once. */
 GArray *shrbuf_kms_output_get_formats (ShrbufKmsOutput * out);
+gboolean shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out,
+    guint32 drm_format, guint32 plane_id, gboolean force_modesetting);
+GArray *shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out);
+void shrbuf_kms_output_get_current_size (ShrbufKmsOutput * out,
+    guint * width, guint * height);
 
 /* Chooses the plane and the mode for @width x @height frames of
  * @drm_format; nothing is committed yet. Fails with
