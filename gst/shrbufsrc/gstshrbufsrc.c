@@ -250,47 +250,52 @@ gst_shrbuf_src_get_caps (GstBaseSrc * src, GstCaps * filter)
   return caps;
 }
 
-/* Prefers the device's current format and size, then 30 fps. */
+/* Of the caps downstream allows (in its order of preference), takes the one
+ * structure that best keeps the device as it is: the current format if
+ * allowed, then the size nearest the current one, then downstream's order;
+ * then 30 fps. */
 static GstCaps *
 gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
   const ShrbufFormat *cur = shrbuf_format_from_v4l2 (self->current.pixelformat);
-  GstStructure *s;
+  const gchar *cur_format = cur ? gst_video_format_to_string (cur->gst) : NULL;
+  gint cw = self->current.width, ch = self->current.height;
+  GstStructure *best = NULL;
+  gint64 best_score = G_MAXINT64;
   guint i;
 
-  if (cur != NULL) {
-    GstCaps *pref = gst_caps_new_simple ("video/x-raw",
-        "format", G_TYPE_STRING, gst_video_format_to_string (cur->gst),
-        "width", G_TYPE_INT, (gint) self->current.width,
-        "height", G_TYPE_INT, (gint) self->current.height, NULL);
-    GstCaps *tmp = gst_caps_intersect_full (caps, pref,
-        GST_CAPS_INTERSECT_FIRST);
-
-    if (gst_caps_is_empty (tmp)) {
-      gst_caps_unref (tmp);
-      gst_structure_remove_fields (gst_caps_get_structure (pref, 0), "width",
-          "height", NULL);
-      tmp = gst_caps_intersect_full (caps, pref, GST_CAPS_INTERSECT_FIRST);
-    }
-    gst_caps_unref (pref);
-    if (!gst_caps_is_empty (tmp)) {
-      gst_caps_unref (caps);
-      caps = tmp;
-    } else {
-      gst_caps_unref (tmp);
-    }
-  }
-
-  caps = gst_caps_make_writable (caps);
   for (i = 0; i < gst_caps_get_size (caps); i++) {
-    s = gst_caps_get_structure (caps, i);
-    if (self->current.width != 0) {
-      gst_structure_fixate_field_nearest_int (s, "width", self->current.width);
-      gst_structure_fixate_field_nearest_int (s, "height",
-          self->current.height);
+    GstStructure *s = gst_structure_copy (gst_caps_get_structure (caps, i));
+    const gchar *format;
+    gint w = 0, h = 0;
+    gint64 score;
+
+    gst_structure_fixate_field_string (s, "format", cur_format ? cur_format :
+        "BGRx");
+    if (cw > 0) {
+      gst_structure_fixate_field_nearest_int (s, "width", cw);
+      gst_structure_fixate_field_nearest_int (s, "height", ch);
     }
     gst_structure_fixate_field_nearest_fraction (s, "framerate", 30, 1);
+    format = gst_structure_get_string (s, "format");
+    gst_structure_get_int (s, "width", &w);
+    gst_structure_get_int (s, "height", &h);
+    score = (gint64) ABS (w - cw) + ABS (h - ch);
+    if (!cur_format || g_strcmp0 (format, cur_format) != 0)
+      score += G_MAXINT;        /* the current format before any other */
+    if (score < best_score) {
+      if (best)
+        gst_structure_free (best);
+      best = s;
+      best_score = score;
+    } else {
+      gst_structure_free (s);
+    }
+  }
+  if (best) {
+    gst_caps_unref (caps);
+    caps = gst_caps_new_full (best, NULL);
   }
   return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->fixate (src, caps);
 }

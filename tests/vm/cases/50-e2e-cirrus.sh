@@ -13,10 +13,9 @@ e2e_run () { # NAME
   sleep 1
   screendump "$1"
   gst_stop "$1"
-  caps=$(grep -o 'shrbufsink0.GstPad:sink: caps = video/x-raw, format=(string)[A-Za-z0-9]*, width=(int)[0-9]*, height=(int)[0-9]*' "$1.gst.log" | tail -1)
-  fmt=$(echo "$caps" | sed -n 's/.*format=(string)\([A-Za-z0-9]*\).*/\1/p')
-  w=$(echo "$caps" | sed -n 's/.*width=(int)\([0-9]*\).*/\1/p')
-  h=$(echo "$caps" | sed -n 's/.*height=(int)\([0-9]*\).*/\1/p')
+  fmt=$(sink_caps "$1" format)
+  w=$(sink_caps "$1" width)
+  h=$(sink_caps "$1" height)
   note "$1: negotiated $fmt ${w}x$h"
   [ "$fmt" = BGRx ] || fail "$1: negotiated $fmt, not BGRx"
   shown=$(sink_stat "$1" shown)

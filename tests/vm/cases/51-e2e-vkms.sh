@@ -11,9 +11,9 @@ GST_DEBUG_EXTRA=shrbufsink:4 gst_start e2e-vkms -v shrbufsrc \
 wait_fb "$card" yes
 crc=$(vkms_crc "$card") || exit 1
 gst_stop e2e-vkms
-caps=$(grep -o 'shrbufsink0.GstPad:sink: caps = video/x-raw, format=(string)[A-Za-z0-9]*, width=(int)[0-9]*, height=(int)[0-9]*' e2e-vkms.gst.log | tail -1 | sed 's/.*caps = //; s/(string)//; s/(int)//g; s/ //g')
+caps=video/x-raw,format=$(sink_caps e2e-vkms format),width=$(sink_caps e2e-vkms width),height=$(sink_caps e2e-vkms height)
 note "negotiated $caps"
-[ -n "$caps" ] || fail "no caps in the log"
+[ -n "$(sink_caps e2e-vkms width)" ] || fail "no caps in the log"
 
 gst_start e2e-vkms-ref v4l2src device=$VIDEO io-mode=mmap ! "$caps" \
   ! kmssink driver-name=vkms force-modesetting=true

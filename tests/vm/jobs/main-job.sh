@@ -16,7 +16,7 @@ gst_stop main-job
 
 shown=$(sink_stat main-job shown)
 [ -n "$shown" ] || fail "shrbufsink logged no stats"
-caps=$(grep -o 'shrbufsink0.GstPad:sink: caps = video/x-raw, format=(string)[A-Za-z0-9]*, width=(int)[0-9]*, height=(int)[0-9]*' main-job.gst.log | tail -1 | sed 's/.*caps = //; s/(string)//; s/(int)//g; s/ //g')
+caps="$(sink_caps main-job format) $(sink_caps main-job width)x$(sink_caps main-job height)"
 copied=$(( $(sink_stat main-job copied) + $(frame_copies main-job) ))
 note "pipeline: shrbufsrc ! shrbufsink (vivid -> cirrus), $caps"
 note "frames shown: $shown, copied: $copied, dropped: $(sink_stat main-job dropped)"

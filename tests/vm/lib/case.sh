@@ -122,3 +122,12 @@ fb_count () {
 dmabuf_count () {
   sed -n 's/^Total \([0-9]*\) objects.*/\1/p' /sys/kernel/debug/dma_buf/bufinfo
 }
+
+# --- end to end ---
+
+# sink_caps NAME FIELD: a field of the caps shrbufsink's pad took, from a
+# gst-launch-1.0 -v log.
+sink_caps () {
+  grep 'shrbufsink0.GstPad:sink: caps = ' "$1.gst.log" | tail -1 | tr ',' '\n' \
+    | sed -n "s/^ *$2=([a-z]*)\([^ ;]*\).*/\1/p"
+}
