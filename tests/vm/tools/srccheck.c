@@ -21,6 +21,9 @@
  *   srccheck orphan PIPELINE
  *       keeps a buffer across PLAYING -> NULL, checks its pixels are
  *       unchanged after the source stopped, then drops it.
+ *   srccheck error PIPELINE
+ *       streams (prints streaming=1) until the pipeline posts an error,
+ *       prints it, tears down and prints the fd and dma-buf count deltas.
  *   srccheck renegotiate CAPS PIPELINE
  *       pulls 10 buffers, keeps one, sets CAPS on "capsfilter name=filter"
  *       while playing, pulls until buffers match CAPS, then 10 more.
@@ -411,6 +414,47 @@ mode_renegotiate (const gchar * to, const gchar * desc)
   return 0;
 }
 
+/* Streams until the source posts an error (a fault the case injects), then
+ * tears down; the fd and dma-buf counts must be those from before. */
+static int
+mode_error (const gchar * desc)
+{
+  GstElement *sink, *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  guint fds_start = count_fds ();
+  gint bufs_start = count_dmabufs ();
+  GstSample *sample;
+
+  pipeline = make_pipeline (desc, &sink);
+  bus = gst_element_get_bus (pipeline);
+  set_state (pipeline, GST_STATE_PLAYING);
+  /* Streaming first, then the case injects the fault. */
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+      20 * GST_SECOND);
+  if (sample == NULL)
+    die ("no buffer in 20 s");
+  gst_sample_unref (sample);
+  g_print ("streaming=1\n");
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_ERROR);
+  if (msg == NULL)
+    die ("no error in 60 s");
+  gst_message_parse_error (msg, &err, NULL);
+  g_print ("error_from=%s\nerror_domain=%s\nerror_code=%d\nerror=%s\n",
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+      g_quark_to_string (err->domain), err->code, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_print ("fds_delta=%d\ndmabufs_delta=%d\n", (gint) count_fds () -
+      (gint) fds_start, count_dmabufs () - bufs_start);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,9 +479,11 @@ main (int argc, char **argv)
       return mode_cycles (atoi (argv[a + 1]), argv[a + 2]);
     if (strcmp (argv[a], "orphan") == 0 && argc - a == 2)
       return mode_orphan (argv[a + 1]);
+    if (strcmp (argv[a], "error") == 0 && argc - a == 2)
+      return mode_error (argv[a + 1]);
     if (strcmp (argv[a], "renegotiate") == 0 && argc - a == 3)
       return mode_renegotiate (argv[a + 1], argv[a + 2]);
   }
-  die ("usage: srccheck [--padding-right N] frames|cycles|orphan|renegotiate"
+  die ("usage: srccheck [--padding-right N] frames|cycles|orphan|error|renegotiate"
       " ...");
 }
