@@ -1,3 +1,4 @@
+# A second source on a streaming device fails with RESOURCE BUSY naming it.
 # Faults made real by vivid's own controls: a fatal streaming error and a
 # disconnect mid-stream each end in an element error naming the device,
 # and the teardown leaves no fd or dma-buf behind. Reloads vivid afterwards
@@ -22,6 +23,18 @@ fault () {
   [ "$(kv fds_delta "src-$1.out")" -eq 0 ] || fail "$1: fds leaked"
   [ "$(kv dmabufs_delta "src-$1.out")" -eq 0 ] || fail "$1: dma-bufs leaked"
 }
+
+# Busy: a second source on the device while the first streams.
+$SRCCHECK frames 150 "$pipe" > src-first.out 2>&1 &
+first=$!
+sleep 2
+if $SRCCHECK frames 1 "$pipe" > src-busy.out 2>&1; then
+  fail "a second source on a streaming device did not fail"
+fi
+wait $first || { cat src-first.out; fail "the first source failed"; }
+note "busy: $(grep -o "error from src: [^(]*" src-busy.out) $(grep -o 'VIDIOC_[A-Z_]* failed: [^)]*' src-busy.out) $(grep -o '\[gst-resource-error-quark [0-9]*\]' src-busy.out)"
+grep -q "error from src: .*'$VIDEO'" src-busy.out && grep -q 'gst-resource-error-quark 4\]' src-busy.out \
+  || { cat src-busy.out; fail "not RESOURCE BUSY (4) naming $VIDEO"; }
 
 fault fatal inject_fatal_streaming_error
 fault disconnect disconnect

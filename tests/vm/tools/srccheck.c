@@ -102,8 +102,8 @@ check_bus (GstElement * pipeline)
       gchar *dbg;
 
       gst_message_parse_error (msg, &err, &dbg);
-      die ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src),
-          err->message, dbg);
+      die ("error from %s: %s (%s) [%s %d]", GST_OBJECT_NAME (msg->src),
+          err->message, dbg, g_quark_to_string (err->domain), err->code);
     }
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS)
       n_qos++;
