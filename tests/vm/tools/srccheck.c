@@ -9,7 +9,8 @@
  * The pipeline must hold a "shrbufsrc name=src" and end in
  * "appsink name=sink". Every buffer pulled is checked: each memory is a
  * dma-buf with an fd, the buffer has a GstVideoMeta and a
- * GstReferenceTimestampMeta. Prints key=value lines for the case script.
+ * GstReferenceTimestampMeta, and in "frames" PTS and driver timestamps
+ * increase from buffer to buffer. Prints key=value lines for the case script.
  * dma-bufs are counted system-wide from /sys/kernel/debug/dma_buf/bufinfo.
  *
  *   srccheck frames N [OUT.raw] PIPELINE
@@ -252,14 +253,36 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
 {
   GstElement *sink, *pipeline = make_pipeline (desc, &sink);
   GstSample *sample, *last = NULL;
+  GstClockTime first_pts = GST_CLOCK_TIME_NONE, last_pts = GST_CLOCK_TIME_NONE;
+  GstClockTime last_ref = GST_CLOCK_TIME_NONE;
   guint64 i;
 
   set_state (pipeline, GST_STATE_PLAYING);
   for (i = 0; i < n && (sample = pull (pipeline, sink)); i++) {
+    GstBuffer *buf = gst_sample_get_buffer (sample);
+    GstCaps *refcaps = gst_caps_new_empty_simple
+        ("timestamp/x-linux-monotonic");
+    GstClockTime ref = gst_buffer_get_reference_timestamp_meta (buf,
+        refcaps)->timestamp;
+
+    gst_caps_unref (refcaps);
+    /* Both clocks only go forward. */
+    if (last_pts != GST_CLOCK_TIME_NONE && GST_BUFFER_PTS (buf) <= last_pts)
+      die ("PTS %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+          GST_TIME_ARGS (GST_BUFFER_PTS (buf)), GST_TIME_ARGS (last_pts));
+    if (last_ref != GST_CLOCK_TIME_NONE && ref <= last_ref)
+      die ("driver timestamp %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+          GST_TIME_ARGS (ref), GST_TIME_ARGS (last_ref));
+    if (first_pts == GST_CLOCK_TIME_NONE)
+      first_pts = GST_BUFFER_PTS (buf);
+    last_pts = GST_BUFFER_PTS (buf);
+    last_ref = ref;
     if (last)
       gst_sample_unref (last);
     last = sample;
   }
+  if (i > 1)
+    g_print ("mean_frame_ms=%.1f\n", (last_pts - first_pts) / 1e6 / (i - 1));
   if (last && out) {
     GByteArray *bytes = packed_frame (last);
 
