@@ -326,11 +326,11 @@ layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
     for (i = 0; i < n; i++) {
       gint stride = gst_video_format_info_extrapolate_stride (finfo, i,
           fmt->bytesperline[0]);
+      gsize rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
 
       info->stride[i] = stride;
       info->offset[i] = offset;
-      offset += (gsize) stride *
-          GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
+      offset += rows * stride;
     }
     if (offset > fmt->sizeimage[0]) {
       GST_ERROR_OBJECT (self, "planes need %" G_GSIZE_FORMAT " bytes, the "
@@ -492,8 +492,7 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   GST_OBJECT_LOCK (self);
   count = self->queue_depth;
   GST_OBJECT_UNLOCK (self);
-  if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps,
-          &err)) {
+  if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps, &err)) {
     post_error (self, err, g_strdup_printf ("Cannot allocate %u capture "
             "buffers on '%s'", count, self->dev->path));
     return FALSE;
@@ -646,8 +645,7 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
           "poll failed: %s", g_strerror (errno));
       goto failed;
     }
-    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
-            &err))
+    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out, &err))
       goto failed;
     if (out->index != G_MAXUINT)
       return GST_FLOW_OK;
@@ -898,8 +896,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
    */
   properties[PROP_DEVICE] = g_param_spec_string ("device", "Device",
       "V4L2 capture device node", DEFAULT_DEVICE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:device-fd:
    *
@@ -910,8 +907,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
   properties[PROP_DEVICE_FD] = g_param_spec_int ("device-fd", "Device fd",
       "An open V4L2 capture device (duplicated), -1 to open 'device'",
       -1, G_MAXINT, DEFAULT_DEVICE_FD,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:queue-depth:
    *
@@ -922,8 +918,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
   properties[PROP_QUEUE_DEPTH] = g_param_spec_uint ("queue-depth",
       "Queue depth", "Capture buffers to request from the driver",
       MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH, DEFAULT_QUEUE_DEPTH,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:stats:
    *

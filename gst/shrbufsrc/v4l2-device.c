@@ -375,8 +375,7 @@ shrbuf_v4l2_device_get_format (ShrbufV4l2Device * dev,
 
   vf.type = dev->type;
   if (dev_ioctl (dev, VIDIOC_G_FMT, &vf) < 0) {
-    set_ioctl_error (error, "VIDIOC_G_FMT", errno,
-        GST_RESOURCE_ERROR_SETTINGS);
+    set_ioctl_error (error, "VIDIOC_G_FMT", errno, GST_RESOURCE_ERROR_SETTINGS);
     return FALSE;
   }
   format_from_v4l2 (dev, &vf, fmt);
@@ -408,8 +407,7 @@ shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev, guint32 pixelformat,
     vf.fmt.pix.bytesperline = bytesperline;
   }
   if (dev_ioctl (dev, VIDIOC_S_FMT, &vf) < 0) {
-    set_ioctl_error (error, "VIDIOC_S_FMT", errno,
-        GST_RESOURCE_ERROR_SETTINGS);
+    set_ioctl_error (error, "VIDIOC_S_FMT", errno, GST_RESOURCE_ERROR_SETTINGS);
     return FALSE;
   }
   format_from_v4l2 (dev, &vf, fmt);
@@ -534,8 +532,7 @@ shrbuf_v4l2_device_export (ShrbufV4l2Device * dev, guint index, guint plane,
   exp.plane = plane;
   exp.flags = O_CLOEXEC | O_RDWR;
   if (dev_ioctl (dev, VIDIOC_EXPBUF, &exp) < 0) {
-    set_ioctl_error (error, "VIDIOC_EXPBUF", errno,
-        GST_RESOURCE_ERROR_FAILED);
+    set_ioctl_error (error, "VIDIOC_EXPBUF", errno, GST_RESOURCE_ERROR_FAILED);
     return -1;
   }
   return exp.fd;
@@ -600,8 +597,7 @@ shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,
 }
 
 gboolean
-shrbuf_v4l2_device_stream (ShrbufV4l2Device * dev, gboolean on,
-    GError ** error)
+shrbuf_v4l2_device_stream (ShrbufV4l2Device * dev, gboolean on, GError ** error)
 {
   gint type = dev->type;
 

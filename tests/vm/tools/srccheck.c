@@ -154,8 +154,7 @@ pull (GstElement * pipeline, GstElement * sink)
   last_stride = meta->stride[0];
   refcaps = gst_caps_new_empty_simple ("timestamp/x-linux-monotonic");
   if (gst_buffer_get_reference_timestamp_meta (buf, refcaps) == NULL)
-    die ("buffer %" G_GUINT64_FORMAT " has no reference timestamp",
-        n_buffers);
+    die ("buffer %" G_GUINT64_FORMAT " has no reference timestamp", n_buffers);
   gst_caps_unref (refcaps);
   if (!GST_BUFFER_PTS_IS_VALID (buf))
     die ("buffer %" G_GUINT64_FORMAT " has no PTS", n_buffers);
@@ -454,8 +453,7 @@ mode_error (const gchar * desc)
   bus = gst_element_get_bus (pipeline);
   set_state (pipeline, GST_STATE_PLAYING);
   /* Streaming first, then the case injects the fault. */
-  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-      20 * GST_SECOND);
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 20 * GST_SECOND);
   if (sample == NULL)
     die ("no buffer in 20 s");
   gst_sample_unref (sample);
@@ -507,6 +505,6 @@ main (int argc, char **argv)
     if (strcmp (argv[a], "renegotiate") == 0 && argc - a == 3)
       return mode_renegotiate (argv[a + 1], argv[a + 2]);
   }
-  die ("usage: srccheck [--padding-right N] frames|cycles|orphan|error|renegotiate"
-      " ...");
+  die ("usage: srccheck [--padding-right N] "
+      "frames|cycles|orphan|error|renegotiate ...");
 }
