@@ -684,9 +684,12 @@ running_time_of (GstShrbufSrc * self, GstClockTime driver_ts)
   return now - base - delay;
 }
 
+/* Counts a dequeued frame: sequence gaps (frames the driver skipped) and
+ * a frame the driver flagged as bad are dropped frames, with a QoS
+ * message. */
 static void
-check_sequence (GstShrbufSrc * self, guint32 sequence, GstClockTime pts,
-    GstClockTime duration)
+count_frame (GstShrbufSrc * self, guint32 sequence, gboolean bad,
+    GstClockTime pts, GstClockTime duration)
 {
   guint64 missed = 0, frames, dropped;
   GstMessage *msg;
@@ -698,15 +701,19 @@ check_sequence (GstShrbufSrc * self, guint32 sequence, GstClockTime pts,
 
   GST_OBJECT_LOCK (self);
   self->frames++;
-  self->dropped += missed;
+  self->dropped += missed + (bad ? 1 : 0);
   frames = self->frames;
   dropped = self->dropped;
   GST_OBJECT_UNLOCK (self);
-  if (missed == 0)
+  if (missed == 0 && !bad)
     return;
 
-  GST_WARNING_OBJECT (self, "the driver dropped %" G_GUINT64_FORMAT
-      " frame(s) before sequence %u", missed, sequence);
+  if (missed > 0)
+    GST_WARNING_OBJECT (self, "the driver dropped %" G_GUINT64_FORMAT
+        " frame(s) before sequence %u", missed, sequence);
+  if (bad)
+    GST_WARNING_OBJECT (self, "frame %u has the error flag, dropping it",
+        sequence);
   msg = gst_message_new_qos (GST_OBJECT (self), TRUE, pts,
       GST_CLOCK_TIME_NONE, pts, duration);
   gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, frames, dropped);
@@ -723,6 +730,7 @@ gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
   GstBuffer *buffer;
   GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
   gsize used[VIDEO_MAX_PLANES];
+  gboolean bad;
   guint i;
 
   if (!self->streaming)
@@ -750,14 +758,16 @@ again:
             "%u, which is not ours to fill", dq.index));
     return GST_FLOW_ERROR;
   }
-  if (dq.flags & V4L2_BUF_FLAG_ERROR) {
+
+  if (self->info.fps_n > 0)
+    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
+        self->info.fps_n);
+  pts = running_time_of (self, dq.timestamp);
+  bad = (dq.flags & V4L2_BUF_FLAG_ERROR) != 0;
+  count_frame (self, dq.sequence, bad, pts, duration);
+  if (bad) {
     /* Re-queued as it goes. */
-    GST_WARNING_OBJECT (self, "buffer %u (sequence %u) has the error flag, "
-        "dropping it", dq.index, dq.sequence);
     gst_buffer_unref (buffer);
-    GST_OBJECT_LOCK (self);
-    self->dropped++;
-    GST_OBJECT_UNLOCK (self);
     goto again;
   }
 
@@ -765,11 +775,6 @@ again:
       GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
       self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
       self->info.offset, self->info.stride);
-
-  if (self->info.fps_n > 0)
-    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
-        self->info.fps_n);
-  pts = running_time_of (self, dq.timestamp);
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DTS (buffer) = pts;
   GST_BUFFER_DURATION (buffer) = duration;
@@ -780,7 +785,6 @@ again:
       GST_CLOCK_TIME_NONE);
   gst_caps_unref (refcaps);
 
-  check_sequence (self, dq.sequence, pts, duration);
   GST_OBJECT_LOCK (self);
   self->exported++;
   GST_OBJECT_UNLOCK (self);

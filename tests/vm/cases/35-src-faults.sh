@@ -1,4 +1,5 @@
-# A second source on a streaming device fails with RESOURCE BUSY naming it.
+# A second source on a streaming device fails with RESOURCE BUSY naming it;
+# REQBUFS and STREAMON failing (vivid's inject controls) give clear errors.
 # Faults made real by vivid's own controls: a fatal streaming error and a
 # disconnect mid-stream each end in an element error naming the device,
 # and the teardown leaves no fd or dma-buf behind. Reloads vivid afterwards
@@ -35,6 +36,19 @@ wait $first || { cat src-first.out; fail "the first source failed"; }
 note "busy: $(grep -o "error from src: [^(]*" src-busy.out) $(grep -o 'VIDIOC_[A-Z_]* failed: [^)]*' src-busy.out) $(grep -o '\[gst-resource-error-quark [0-9]*\]' src-busy.out)"
 grep -q "error from src: .*'$VIDEO'" src-busy.out && grep -q 'gst-resource-error-quark 4\]' src-busy.out \
   || { cat src-busy.out; fail "not RESOURCE BUSY (4) naming $VIDEO"; }
+
+# vivid failing REQBUFS or STREAMON once: a clear error, then the next run
+# works.
+for f in reqbufs:"Cannot allocate" streamon:"Cannot start streaming"; do
+  name=${f%%:*}; want=${f#*:}
+  v4l2-ctl -d "$VIDEO" -c "inject_vidioc_${name}_error=1" || fail "cannot press inject_vidioc_${name}_error"
+  if $SRCCHECK frames 1 "$pipe" > "src-$name.out" 2>&1; then
+    fail "$name: no error"
+  fi
+  note "$name error: $(grep -o "error from src: [^(]*" "src-$name.out") $(grep -o 'VIDIOC_[A-Z_]* failed: [^)]*' "src-$name.out")"
+  grep -q "error from src: $want.*'$VIDEO'" "src-$name.out" || { cat "src-$name.out"; fail "$name: unclear error"; }
+  $SRCCHECK frames 2 "$pipe" > "src-after-$name.out" 2>&1 || { cat "src-after-$name.out"; fail "no capture after the $name error"; }
+done
 
 fault fatal inject_fatal_streaming_error
 fault disconnect disconnect
