@@ -29,3 +29,10 @@ if cmp -s src-pattern1.raw ref-BGRx.raw; then
   fail "another test pattern gave the same bytes"
 fi
 note "another test pattern: bytes differ, as they must"
+
+# device-fd: an fd the caller opened (here the shell, as fd 3).
+$SRCCHECK frames 3 "shrbufsrc name=src device-fd=3 \
+    ! video/x-raw,format=BGRx,width=640,height=480 ! appsink name=sink" \
+    > src-fd.out 2>&1 3<>"$VIDEO" || { cat src-fd.out; fail "device-fd: srccheck failed"; }
+note "device-fd=3: $(kv buffers src-fd.out) buffers, $(kv dmabuf src-fd.out) dma-buf"
+[ "$(kv dmabuf src-fd.out)" -eq 3 ] || fail "device-fd: not 3 dma-buf buffers"
