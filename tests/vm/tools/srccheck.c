@@ -282,6 +282,15 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   }
   if (i > 1)
     g_print ("mean_frame_ms=%.1f\n", (last_pts - first_pts) / 1e6 / (i - 1));
+  if (last) {
+    GstStructure *st = gst_caps_get_structure (gst_sample_get_caps (last), 0);
+    gint w = 0, h = 0;
+
+    gst_structure_get_int (st, "width", &w);
+    gst_structure_get_int (st, "height", &h);
+    g_print ("format=%s\nsize=%dx%d\n", gst_structure_get_string (st,
+            "format"), w, h);
+  }
   if (last && out) {
     GByteArray *bytes = packed_frame (last);
 
