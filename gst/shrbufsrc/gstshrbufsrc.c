@@ -331,11 +331,11 @@ layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
     for (i = 0; i < n; i++) {
       gint stride = gst_video_format_info_extrapolate_stride (finfo, i,
           fmt->bytesperline[0]);
+      gsize rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
 
       info->stride[i] = stride;
       info->offset[i] = offset;
-      offset += (gsize) stride *
-          GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
+      offset += rows * stride;
     }
     if (offset > fmt->sizeimage[0]) {
       GST_ERROR_OBJECT (self, "planes need %" G_GSIZE_FORMAT " bytes, the "
@@ -497,8 +497,7 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   GST_OBJECT_LOCK (self);
   count = self->queue_depth;
   GST_OBJECT_UNLOCK (self);
-  if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps,
-          &err)) {
+  if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps, &err)) {
     post_error (self, err, g_strdup_printf ("Cannot allocate %u capture "
             "buffers on '%s'", count, self->dev->path));
     return FALSE;
@@ -651,8 +650,7 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
           "poll failed: %s", g_strerror (errno));
       goto failed;
     }
-    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out,
-            &err))
+    if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out, &err))
       goto failed;
     if (out->index != G_MAXUINT)
       return GST_FLOW_OK;
@@ -691,9 +689,12 @@ running_time_of (GstShrbufSrc * self, GstClockTime driver_ts)
   return now - base - delay;
 }
 
+/* Counts a dequeued frame: sequence gaps (frames the driver skipped) and
+ * a frame the driver flagged as bad are dropped frames, with a QoS
+ * message. */
 static void
-check_sequence (GstShrbufSrc * self, guint32 sequence, GstClockTime pts,
-    GstClockTime duration)
+count_frame (GstShrbufSrc * self, guint32 sequence, gboolean bad,
+    GstClockTime pts, GstClockTime duration)
 {
   guint64 missed = 0, frames, dropped;
   GstMessage *msg;
@@ -705,15 +706,19 @@ check_sequence (GstShrbufSrc * self, guint32 sequence, GstClockTime pts,
 
   GST_OBJECT_LOCK (self);
   self->frames++;
-  self->dropped += missed;
+  self->dropped += missed + (bad ? 1 : 0);
   frames = self->frames;
   dropped = self->dropped;
   GST_OBJECT_UNLOCK (self);
-  if (missed == 0)
+  if (missed == 0 && !bad)
     return;
 
-  GST_WARNING_OBJECT (self, "the driver dropped %" G_GUINT64_FORMAT
-      " frame(s) before sequence %u", missed, sequence);
+  if (missed > 0)
+    GST_WARNING_OBJECT (self, "the driver dropped %" G_GUINT64_FORMAT
+        " frame(s) before sequence %u", missed, sequence);
+  if (bad)
+    GST_WARNING_OBJECT (self, "frame %u has the error flag, dropping it",
+        sequence);
   msg = gst_message_new_qos (GST_OBJECT (self), TRUE, pts,
       GST_CLOCK_TIME_NONE, pts, duration);
   gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS, frames, dropped);
@@ -730,6 +735,7 @@ gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
   GstBuffer *buffer;
   GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
   gsize used[VIDEO_MAX_PLANES];
+  gboolean bad;
   guint i;
 
   if (!self->streaming)
@@ -757,14 +763,16 @@ again:
             "%u, which is not ours to fill", dq.index));
     return GST_FLOW_ERROR;
   }
-  if (dq.flags & V4L2_BUF_FLAG_ERROR) {
+
+  if (self->info.fps_n > 0)
+    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
+        self->info.fps_n);
+  pts = running_time_of (self, dq.timestamp);
+  bad = (dq.flags & V4L2_BUF_FLAG_ERROR) != 0;
+  count_frame (self, dq.sequence, bad, pts, duration);
+  if (bad) {
     /* Re-queued as it goes. */
-    GST_WARNING_OBJECT (self, "buffer %u (sequence %u) has the error flag, "
-        "dropping it", dq.index, dq.sequence);
     gst_buffer_unref (buffer);
-    GST_OBJECT_LOCK (self);
-    self->dropped++;
-    GST_OBJECT_UNLOCK (self);
     goto again;
   }
 
@@ -772,11 +780,6 @@ again:
       GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
       self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
       self->info.offset, self->info.stride);
-
-  if (self->info.fps_n > 0)
-    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
-        self->info.fps_n);
-  pts = running_time_of (self, dq.timestamp);
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DTS (buffer) = pts;
   GST_BUFFER_DURATION (buffer) = duration;
@@ -787,7 +790,6 @@ again:
       GST_CLOCK_TIME_NONE);
   gst_caps_unref (refcaps);
 
-  check_sequence (self, dq.sequence, pts, duration);
   GST_OBJECT_LOCK (self);
   self->exported++;
   GST_OBJECT_UNLOCK (self);
@@ -903,8 +905,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
    */
   properties[PROP_DEVICE] = g_param_spec_string ("device", "Device",
       "V4L2 capture device node", DEFAULT_DEVICE,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:device-fd:
    *
@@ -915,8 +916,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
   properties[PROP_DEVICE_FD] = g_param_spec_int ("device-fd", "Device fd",
       "An open V4L2 capture device (duplicated), -1 to open 'device'",
       -1, G_MAXINT, DEFAULT_DEVICE_FD,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:queue-depth:
    *
@@ -927,8 +927,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
   properties[PROP_QUEUE_DEPTH] = g_param_spec_uint ("queue-depth",
       "Queue depth", "Capture buffers to request from the driver",
       MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH, DEFAULT_QUEUE_DEPTH,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY);
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
    * GstShrbufSrc:stats:
    *

@@ -30,13 +30,15 @@
 GST_DEBUG_CATEGORY_EXTERN (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
 
+/* Through libv4l2 when the device is opened with it. */
 static gint
-xioctl (gint fd, unsigned long request, void *arg)
+dev_ioctl (ShrbufV4l2Device * dev, unsigned long request, void *arg)
 {
   gint ret;
 
   do
-    ret = v4l2_ioctl (fd, request, arg);
+    ret = dev->libv4l2 ? v4l2_ioctl (dev->fd, request, arg) :
+        ioctl (dev->fd, request, arg);
   while (ret < 0 && errno == EINTR);
   return ret;
 }
@@ -110,7 +112,7 @@ shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
   }
 
   /* Asked before libv4l2 wraps the fd, which complains on stderr. */
-  if (xioctl (raw, VIDIOC_QUERYCAP, &cap) < 0) {
+  if (raw_ioctl (raw, VIDIOC_QUERYCAP, &cap) < 0) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "not a V4L2 device (VIDIOC_QUERYCAP failed: %s)", g_strerror (errno));
     goto fail_raw;
@@ -138,15 +140,24 @@ shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
     goto fail_raw;
   }
 
-  /* From here on libv4l2 owns raw: v4l2_close() closes it. */
-  dev->fd = v4l2_fd_open (raw, 0);
-  if (dev->fd < 0) {
-    set_ioctl_error (error, "v4l2_fd_open", errno,
-        GST_RESOURCE_ERROR_OPEN_READ);
-    goto fail_raw;
+  if (dev->mplane) {
+    /* libv4l2's mplane plugin would present the device as single-planar,
+     * which cannot carry one-buffer-a-plane formats (NV12M): driven
+     * directly. */
+    dev->fd = raw;
+  } else {
+    /* From here on libv4l2 owns raw: v4l2_close() closes it. */
+    dev->fd = v4l2_fd_open (raw, 0);
+    if (dev->fd < 0) {
+      set_ioctl_error (error, "v4l2_fd_open", errno,
+          GST_RESOURCE_ERROR_OPEN_READ);
+      goto fail_raw;
+    }
+    dev->libv4l2 = TRUE;
   }
-  GST_INFO ("opened %s: driver %s, card %s, %s-planar", dev->path,
-      dev->driver, dev->card, dev->mplane ? "multi" : "single");
+  GST_INFO ("opened %s: driver %s, card %s, %s-planar%s", dev->path,
+      dev->driver, dev->card, dev->mplane ? "multi" : "single",
+      dev->libv4l2 ? ", through libv4l2" : "");
   return dev;
 
 fail_raw:
@@ -161,8 +172,10 @@ shrbuf_v4l2_device_free (ShrbufV4l2Device * dev)
 {
   if (dev == NULL)
     return;
-  if (dev->fd >= 0)
+  if (dev->fd >= 0 && dev->libv4l2)
     v4l2_close (dev->fd);
+  else if (dev->fd >= 0)
+    close (dev->fd);
   g_free (dev->path);
   g_free (dev->driver);
   g_free (dev->card);
@@ -181,7 +194,7 @@ probe_framerates (ShrbufV4l2Device * dev, guint32 fourcc, guint width,
   ival.pixel_format = fourcc;
   ival.width = width;
   ival.height = height;
-  if (xioctl (dev->fd, VIDIOC_ENUM_FRAMEINTERVALS, &ival) < 0)
+  if (dev_ioctl (dev, VIDIOC_ENUM_FRAMEINTERVALS, &ival) < 0)
     return FALSE;
 
   if (ival.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
@@ -195,7 +208,7 @@ probe_framerates (ShrbufV4l2Device * dev, guint32 fourcc, guint width,
         gst_value_list_append_value (out, &rate);
       }
       ival.index++;
-    } while (xioctl (dev->fd, VIDIOC_ENUM_FRAMEINTERVALS, &ival) == 0);
+    } while (dev_ioctl (dev, VIDIOC_ENUM_FRAMEINTERVALS, &ival) == 0);
     g_value_unset (&rate);
     if (gst_value_list_get_size (out) == 0) {
       g_value_unset (out);
@@ -236,7 +249,7 @@ append_sizes (ShrbufV4l2Device * dev, GstCaps * caps, guint32 fourcc,
   GstStructure *s;
 
   size.pixel_format = fourcc;
-  if (xioctl (dev->fd, VIDIOC_ENUM_FRAMESIZES, &size) < 0) {
+  if (dev_ioctl (dev, VIDIOC_ENUM_FRAMESIZES, &size) < 0) {
     /* No enumeration: any size, any rate; S_FMT will tell. */
     gst_caps_append_structure (caps, gst_structure_new ("video/x-raw",
             "format", G_TYPE_STRING, format,
@@ -256,7 +269,7 @@ append_sizes (ShrbufV4l2Device * dev, GstCaps * caps, guint32 fourcc,
           size.discrete.height);
       gst_caps_append_structure (caps, s);
       size.index++;
-    } while (xioctl (dev->fd, VIDIOC_ENUM_FRAMESIZES, &size) == 0);
+    } while (dev_ioctl (dev, VIDIOC_ENUM_FRAMESIZES, &size) == 0);
     return;
   }
 
@@ -283,7 +296,7 @@ shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
   const ShrbufFormat *f;
 
   desc.type = dev->type;
-  for (desc.index = 0; xioctl (dev->fd, VIDIOC_ENUM_FMT, &desc) == 0;
+  for (desc.index = 0; dev_ioctl (dev, VIDIOC_ENUM_FMT, &desc) == 0;
       desc.index++) {
     if (desc.flags & V4L2_FMT_FLAG_EMULATED) {
       GST_DEBUG ("skipping emulated format %" GST_FOURCC_FORMAT,
@@ -302,8 +315,9 @@ shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
   return gst_caps_simplify (caps);
 }
 
-/* The device's fourcc for a GStreamer format: the single-buffer layout
- * when the driver offers it, else the one-buffer-a-plane one; 0 if none. */
+/* The device's fourcc for a GStreamer format; 0 if none. A multi-planar
+ * device gets the one-buffer-a-plane layout (NV12M) when it offers it, a
+ * single-planar one the single-buffer layout (NV12). */
 guint32
 shrbuf_v4l2_device_fourcc_for (ShrbufV4l2Device * dev, GstVideoFormat format)
 {
@@ -314,14 +328,15 @@ shrbuf_v4l2_device_fourcc_for (ShrbufV4l2Device * dev, GstVideoFormat format)
   if (f == NULL)
     return 0;
   desc.type = dev->type;
-  for (desc.index = 0; xioctl (dev->fd, VIDIOC_ENUM_FMT, &desc) == 0;
+  for (desc.index = 0; dev_ioctl (dev, VIDIOC_ENUM_FMT, &desc) == 0;
       desc.index++) {
     if (desc.flags & V4L2_FMT_FLAG_EMULATED)
       continue;
-    if (f->v4l2 != 0 && desc.pixelformat == f->v4l2)
-      return f->v4l2;
-    if (f->v4l2_mplane != 0 && desc.pixelformat == f->v4l2_mplane)
-      found = f->v4l2_mplane;
+    if (dev->mplane && f->v4l2_mplane != 0
+        && desc.pixelformat == f->v4l2_mplane)
+      return f->v4l2_mplane;
+    if (desc.pixelformat == f->v4l2 || desc.pixelformat == f->v4l2_mplane)
+      found = desc.pixelformat;
   }
   return found;
 }
@@ -359,9 +374,8 @@ shrbuf_v4l2_device_get_format (ShrbufV4l2Device * dev,
   struct v4l2_format vf = { 0, };
 
   vf.type = dev->type;
-  if (xioctl (dev->fd, VIDIOC_G_FMT, &vf) < 0) {
-    set_ioctl_error (error, "VIDIOC_G_FMT", errno,
-        GST_RESOURCE_ERROR_SETTINGS);
+  if (dev_ioctl (dev, VIDIOC_G_FMT, &vf) < 0) {
+    set_ioctl_error (error, "VIDIOC_G_FMT", errno, GST_RESOURCE_ERROR_SETTINGS);
     return FALSE;
   }
   format_from_v4l2 (dev, &vf, fmt);
@@ -392,9 +406,8 @@ shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev, guint32 pixelformat,
     vf.fmt.pix.field = V4L2_FIELD_NONE;
     vf.fmt.pix.bytesperline = bytesperline;
   }
-  if (xioctl (dev->fd, VIDIOC_S_FMT, &vf) < 0) {
-    set_ioctl_error (error, "VIDIOC_S_FMT", errno,
-        GST_RESOURCE_ERROR_SETTINGS);
+  if (dev_ioctl (dev, VIDIOC_S_FMT, &vf) < 0) {
+    set_ioctl_error (error, "VIDIOC_S_FMT", errno, GST_RESOURCE_ERROR_SETTINGS);
     return FALSE;
   }
   format_from_v4l2 (dev, &vf, fmt);
@@ -433,14 +446,14 @@ shrbuf_v4l2_device_set_framerate (ShrbufV4l2Device * dev, gint fps_n,
   if (fps_n <= 0 || fps_d <= 0)
     return TRUE;
   parm.type = dev->type;
-  if (xioctl (dev->fd, VIDIOC_G_PARM, &parm) < 0
+  if (dev_ioctl (dev, VIDIOC_G_PARM, &parm) < 0
       || !(parm.parm.capture.capability & V4L2_CAP_TIMEPERFRAME)) {
     GST_DEBUG ("no frame rate control on %s", dev->path);
     return TRUE;
   }
   parm.parm.capture.timeperframe.numerator = fps_d;
   parm.parm.capture.timeperframe.denominator = fps_n;
-  if (xioctl (dev->fd, VIDIOC_S_PARM, &parm) < 0) {
+  if (dev_ioctl (dev, VIDIOC_S_PARM, &parm) < 0) {
     set_ioctl_error (error, "VIDIOC_S_PARM", errno,
         GST_RESOURCE_ERROR_SETTINGS);
     return FALSE;
@@ -464,7 +477,7 @@ shrbuf_v4l2_device_request_buffers (ShrbufV4l2Device * dev, guint * count,
   req.type = dev->type;
   req.memory = V4L2_MEMORY_MMAP;
   req.count = *count;
-  if (xioctl (dev->fd, VIDIOC_REQBUFS, &req) < 0 && (errno != EBUSY
+  if (dev_ioctl (dev, VIDIOC_REQBUFS, &req) < 0 && (errno != EBUSY
           || *count != 0 || raw_ioctl (dev->fd, VIDIOC_REQBUFS, &req) < 0)) {
     set_ioctl_error (error, "VIDIOC_REQBUFS", errno,
         GST_RESOURCE_ERROR_NO_SPACE_LEFT);
@@ -493,7 +506,7 @@ shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
     buf.m.planes = planes;
     buf.length = n_planes;
   }
-  if (xioctl (dev->fd, VIDIOC_QUERYBUF, &buf) < 0) {
+  if (dev_ioctl (dev, VIDIOC_QUERYBUF, &buf) < 0) {
     set_ioctl_error (error, "VIDIOC_QUERYBUF", errno,
         GST_RESOURCE_ERROR_FAILED);
     return FALSE;
@@ -518,9 +531,8 @@ shrbuf_v4l2_device_export (ShrbufV4l2Device * dev, guint index, guint plane,
   exp.index = index;
   exp.plane = plane;
   exp.flags = O_CLOEXEC | O_RDWR;
-  if (xioctl (dev->fd, VIDIOC_EXPBUF, &exp) < 0) {
-    set_ioctl_error (error, "VIDIOC_EXPBUF", errno,
-        GST_RESOURCE_ERROR_FAILED);
+  if (dev_ioctl (dev, VIDIOC_EXPBUF, &exp) < 0) {
+    set_ioctl_error (error, "VIDIOC_EXPBUF", errno, GST_RESOURCE_ERROR_FAILED);
     return -1;
   }
   return exp.fd;
@@ -540,7 +552,7 @@ shrbuf_v4l2_device_queue (ShrbufV4l2Device * dev, guint index,
     buf.m.planes = planes;
     buf.length = n_planes;
   }
-  if (xioctl (dev->fd, VIDIOC_QBUF, &buf) < 0) {
+  if (dev_ioctl (dev, VIDIOC_QBUF, &buf) < 0) {
     set_ioctl_error (error, "VIDIOC_QBUF", errno, GST_RESOURCE_ERROR_READ);
     return FALSE;
   }
@@ -565,7 +577,7 @@ shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,
     buf.m.planes = planes;
     buf.length = n_planes;
   }
-  if (xioctl (dev->fd, VIDIOC_DQBUF, &buf) < 0) {
+  if (dev_ioctl (dev, VIDIOC_DQBUF, &buf) < 0) {
     if (errno == EAGAIN)
       return TRUE;
     set_ioctl_error (error, "VIDIOC_DQBUF", errno, GST_RESOURCE_ERROR_READ);
@@ -585,12 +597,11 @@ shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,
 }
 
 gboolean
-shrbuf_v4l2_device_stream (ShrbufV4l2Device * dev, gboolean on,
-    GError ** error)
+shrbuf_v4l2_device_stream (ShrbufV4l2Device * dev, gboolean on, GError ** error)
 {
   gint type = dev->type;
 
-  if (xioctl (dev->fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type) < 0) {
+  if (dev_ioctl (dev, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type) < 0) {
     set_ioctl_error (error, on ? "VIDIOC_STREAMON" : "VIDIOC_STREAMOFF",
         errno, GST_RESOURCE_ERROR_FAILED);
     return FALSE;

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 
 /* An open V4L2 streaming capture device (single- or multi-planar). The
  * device owns its file descriptor: shrbuf_v4l2_device_free() closes it.
+ * Single-planar devices are driven through libv4l2 (so its plugins work);
+ * multi-planar ones directly, see shrbuf_v4l2_device_open().
  * Errors are GError in GST_RESOURCE_ERROR with a code the element posts
  * as is (NOT_FOUND, BUSY, OPEN_READ, SETTINGS, READ, FAILED); their message
  * names the ioctl and errno. */
@@ -31,6 +33,7 @@ typedef struct
   gchar *path;
   gint fd;
   gboolean mplane;
+  gboolean libv4l2;             /* ioctls go through libv4l2 */
   enum v4l2_buf_type type;
   guint32 device_caps;
   gchar *driver;

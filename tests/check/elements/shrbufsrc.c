@@ -217,8 +217,7 @@ GST_START_TEST (test_allocator_bad_input)
   /* Unknown frame. */
   fail_if (gst_shrbuf_allocator_append_frame (alloc, 7, buf, &size));
   /* It allocates nothing of its own. */
-  fail_unless (gst_allocator_alloc (GST_ALLOCATOR (alloc), 100, NULL) ==
-      NULL);
+  fail_unless (gst_allocator_alloc (GST_ALLOCATOR (alloc), 100, NULL) == NULL);
   /* A taken index is refused, and the fd it came with closed. */
   fail_unless (gst_shrbuf_allocator_add_frame (alloc, 0, 1, &fds[0], &size));
   fail_if (gst_shrbuf_allocator_add_frame (alloc, 0, 1, &fds[1], &size));

@@ -29,3 +29,19 @@ if cmp -s src-pattern1.raw ref-BGRx.raw; then
   fail "another test pattern gave the same bytes"
 fi
 note "another test pattern: bytes differ, as they must"
+
+# device-fd: an fd the caller opened (here the shell, as fd 3).
+$SRCCHECK frames 3 "shrbufsrc name=src device-fd=3 \
+    ! video/x-raw,format=BGRx,width=640,height=480 ! appsink name=sink" \
+    > src-fd.out 2>&1 3<>"$VIDEO" || { cat src-fd.out; fail "device-fd: srccheck failed"; }
+note "device-fd=3: $(kv buffers src-fd.out) buffers, $(kv dmabuf src-fd.out) dma-buf"
+[ "$(kv dmabuf src-fd.out)" -eq 3 ] || fail "device-fd: not 3 dma-buf buffers"
+
+# With no caps asked for, the device's current format wins fixation.
+v4l2-ctl -d "$VIDEO" --set-fmt-video=width=1280,height=720,pixelformat=UYVY || fail "cannot set vivid's format"
+$SRCCHECK frames 2 "shrbufsrc name=src device=$VIDEO ! appsink name=sink" \
+    > src-fixate.out 2>&1 || { cat src-fixate.out; fail "fixation: srccheck failed"; }
+note "current format UYVY 1280x720, fixated: $(kv format src-fixate.out) $(kv size src-fixate.out)"
+[ "$(kv format src-fixate.out) $(kv size src-fixate.out)" = "UYVY 1280x720" ] \
+  || fail "fixation did not keep the device's format"
+v4l2-ctl -d "$VIDEO" --set-fmt-video=width=640,height=480,pixelformat=XR24 >/dev/null

@@ -8,7 +8,7 @@ pipe="shrbufsrc name=src device=$VIDEO queue-depth=8 ! video/x-raw,format=BGRx,w
 
 $SRCCHECK frames 300 "$pipe" > src-300.out 2>&1 || { cat src-300.out; fail "srccheck failed"; }
 stats=$(kv stats src-300.out)
-note "300 frames: $stats, qos $(kv qos src-300.out)"
+note "300 frames: $stats, qos $(kv qos src-300.out), mean PTS step $(kv mean_frame_ms src-300.out) ms"
 field () { echo "$stats" | sed -n "s/.*[ ,]$1=(g*uint[0-9]*)\([0-9]*\).*/\1/p"; }
 [ "$(kv buffers src-300.out)" -eq 300 ] || fail "not 300 buffers"
 [ "$(kv dmabuf src-300.out)" -eq 300 ] || fail "not every memory is a dma-buf"
@@ -28,3 +28,20 @@ stats=$(kv stats src-drop.out)
 note "vivid dropping 50%: $stats, qos $(kv qos src-drop.out)"
 [ "$(field dropped)" -gt 0 ] || fail "no drops counted"
 [ "$(kv qos src-drop.out)" -gt 0 ] || fail "no QoS message"
+
+# PTS follow the driver's clock: 25 fps is 40 ms a frame, give or take.
+step=$(kv mean_frame_ms src-300.out)
+awk -v s="$step" 'BEGIN { exit !(s > 38 && s < 42) }' || fail "mean PTS step $step ms, not 40"
+
+# A buffer vivid marks with V4L2_BUF_FLAG_ERROR is dropped and counted; the
+# stream goes on.
+$SRCCHECK frames 100 "$pipe" > src-flag.out 2>&1 &
+pid=$!
+sleep 2
+v4l2-ctl -d "$VIDEO" -c inject_v4l2_buf_flag_error=1 || fail "cannot press inject_v4l2_buf_flag_error"
+wait $pid || { cat src-flag.out; fail "srccheck failed"; }
+stats=$(kv stats src-flag.out)
+note "error flag injected: $stats, $(kv buffers src-flag.out) buffers"
+[ "$(field dropped)" -ge 1 ] || fail "the flagged buffer was not counted as dropped"
+[ "$(field exported)" -eq $(($(field frames) - 1)) ] || fail "not exactly one frame held back"
+[ "$(kv buffers src-flag.out)" -eq 100 ] || fail "the stream did not go on"

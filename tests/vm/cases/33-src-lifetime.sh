@@ -7,7 +7,7 @@ set -u
 pipe="shrbufsrc name=src device=$VIDEO ! video/x-raw,format=BGRx,width=640,height=480 ! appsink name=sink"
 
 $SRCCHECK orphan "$pipe" > src-orphan.out 2>&1 || { cat src-orphan.out; fail "srccheck failed"; }
-note "playing: $(kv playing_dmabufs src-orphan.out) dma-bufs; kept across stop: $(kv held_after_stop_dmabufs src-orphan.out) dma-buf(s) alive after NULL, intact $(kv intact src-orphan.out); after release fds +$(kv fds_delta src-orphan.out), dma-bufs +$(kv dmabufs_delta src-orphan.out)"
+note "dma-bufs while playing, over a warm-up run: +$(kv playing_dmabufs src-orphan.out); kept across stop: $(kv held_after_stop_dmabufs src-orphan.out) dma-buf(s) alive after NULL, intact $(kv intact src-orphan.out); after release fds +$(kv fds_delta src-orphan.out), dma-bufs +$(kv dmabufs_delta src-orphan.out)"
 [ "$(kv intact src-orphan.out)" = 1 ] || fail "the kept buffer changed after stop"
 [ "$(kv held_after_stop_dmabufs src-orphan.out)" -ge 1 ] || fail "the kept buffer's dma-buf is gone"
 [ "$(kv fds_delta src-orphan.out)" -eq 0 ] || fail "fds leaked"

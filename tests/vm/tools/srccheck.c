@@ -9,7 +9,8 @@
  * The pipeline must hold a "shrbufsrc name=src" and end in
  * "appsink name=sink". Every buffer pulled is checked: each memory is a
  * dma-buf with an fd, the buffer has a GstVideoMeta and a
- * GstReferenceTimestampMeta. Prints key=value lines for the case script.
+ * GstReferenceTimestampMeta, and in "frames" PTS and driver timestamps
+ * increase from buffer to buffer. Prints key=value lines for the case script.
  * dma-bufs are counted system-wide from /sys/kernel/debug/dma_buf/bufinfo.
  *
  *   srccheck frames N [OUT.raw] PIPELINE
@@ -21,6 +22,9 @@
  *   srccheck orphan PIPELINE
  *       keeps a buffer across PLAYING -> NULL, checks its pixels are
  *       unchanged after the source stopped, then drops it.
+ *   srccheck error PIPELINE
+ *       streams (prints streaming=1) until the pipeline posts an error,
+ *       prints it, tears down and prints the fd and dma-buf count deltas.
  *   srccheck renegotiate CAPS PIPELINE
  *       pulls 10 buffers, keeps one, sets CAPS on "capsfilter name=filter"
  *       while playing, pulls until buffers match CAPS, then 10 more.
@@ -99,8 +103,8 @@ check_bus (GstElement * pipeline)
       gchar *dbg;
 
       gst_message_parse_error (msg, &err, &dbg);
-      die ("error from %s: %s (%s)", GST_OBJECT_NAME (msg->src),
-          err->message, dbg);
+      die ("error from %s: %s (%s) [%s %d]", GST_OBJECT_NAME (msg->src),
+          err->message, dbg, g_quark_to_string (err->domain), err->code);
     }
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS)
       n_qos++;
@@ -150,8 +154,7 @@ pull (GstElement * pipeline, GstElement * sink)
   last_stride = meta->stride[0];
   refcaps = gst_caps_new_empty_simple ("timestamp/x-linux-monotonic");
   if (gst_buffer_get_reference_timestamp_meta (buf, refcaps) == NULL)
-    die ("buffer %" G_GUINT64_FORMAT " has no reference timestamp",
-        n_buffers);
+    die ("buffer %" G_GUINT64_FORMAT " has no reference timestamp", n_buffers);
   gst_caps_unref (refcaps);
   if (!GST_BUFFER_PTS_IS_VALID (buf))
     die ("buffer %" G_GUINT64_FORMAT " has no PTS", n_buffers);
@@ -249,13 +252,44 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
 {
   GstElement *sink, *pipeline = make_pipeline (desc, &sink);
   GstSample *sample, *last = NULL;
+  GstClockTime first_pts = GST_CLOCK_TIME_NONE, last_pts = GST_CLOCK_TIME_NONE;
+  GstClockTime last_ref = GST_CLOCK_TIME_NONE;
   guint64 i;
 
   set_state (pipeline, GST_STATE_PLAYING);
   for (i = 0; i < n && (sample = pull (pipeline, sink)); i++) {
+    GstBuffer *buf = gst_sample_get_buffer (sample);
+    GstCaps *refcaps = gst_caps_new_empty_simple
+        ("timestamp/x-linux-monotonic");
+    GstClockTime ref = gst_buffer_get_reference_timestamp_meta (buf,
+        refcaps)->timestamp;
+
+    gst_caps_unref (refcaps);
+    /* Both clocks only go forward. */
+    if (last_pts != GST_CLOCK_TIME_NONE && GST_BUFFER_PTS (buf) <= last_pts)
+      die ("PTS %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+          GST_TIME_ARGS (GST_BUFFER_PTS (buf)), GST_TIME_ARGS (last_pts));
+    if (last_ref != GST_CLOCK_TIME_NONE && ref <= last_ref)
+      die ("driver timestamp %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,
+          GST_TIME_ARGS (ref), GST_TIME_ARGS (last_ref));
+    if (first_pts == GST_CLOCK_TIME_NONE)
+      first_pts = GST_BUFFER_PTS (buf);
+    last_pts = GST_BUFFER_PTS (buf);
+    last_ref = ref;
     if (last)
       gst_sample_unref (last);
     last = sample;
+  }
+  if (i > 1)
+    g_print ("mean_frame_ms=%.1f\n", (last_pts - first_pts) / 1e6 / (i - 1));
+  if (last) {
+    GstStructure *st = gst_caps_get_structure (gst_sample_get_caps (last), 0);
+    gint w = 0, h = 0;
+
+    gst_structure_get_int (st, "width", &w);
+    gst_structure_get_int (st, "height", &h);
+    g_print ("format=%s\nsize=%dx%d\n", gst_structure_get_string (st,
+            "format"), w, h);
   }
   if (last && out) {
     GByteArray *bytes = packed_frame (last);
@@ -411,6 +445,46 @@ mode_renegotiate (const gchar * to, const gchar * desc)
   return 0;
 }
 
+/* Streams until the source posts an error (a fault the case injects), then
+ * tears down; the fd and dma-buf counts must be those from before. */
+static int
+mode_error (const gchar * desc)
+{
+  GstElement *sink, *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  guint fds_start = count_fds ();
+  gint bufs_start = count_dmabufs ();
+  GstSample *sample;
+
+  pipeline = make_pipeline (desc, &sink);
+  bus = gst_element_get_bus (pipeline);
+  set_state (pipeline, GST_STATE_PLAYING);
+  /* Streaming first, then the case injects the fault. */
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 20 * GST_SECOND);
+  if (sample == NULL)
+    die ("no buffer in 20 s");
+  gst_sample_unref (sample);
+  g_print ("streaming=1\n");
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_ERROR);
+  if (msg == NULL)
+    die ("no error in 60 s");
+  gst_message_parse_error (msg, &err, NULL);
+  g_print ("error_from=%s\nerror_domain=%s\nerror_code=%d\nerror=%s\n",
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+      g_quark_to_string (err->domain), err->code, err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_print ("fds_delta=%d\ndmabufs_delta=%d\n", (gint) count_fds () -
+      (gint) fds_start, count_dmabufs () - bufs_start);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,9 +509,11 @@ main (int argc, char **argv)
       return mode_cycles (atoi (argv[a + 1]), argv[a + 2]);
     if (strcmp (argv[a], "orphan") == 0 && argc - a == 2)
       return mode_orphan (argv[a + 1]);
+    if (strcmp (argv[a], "error") == 0 && argc - a == 2)
+      return mode_error (argv[a + 1]);
     if (strcmp (argv[a], "renegotiate") == 0 && argc - a == 3)
       return mode_renegotiate (argv[a + 1], argv[a + 2]);
   }
-  die ("usage: srccheck [--padding-right N] frames|cycles|orphan|renegotiate"
-      " ...");
+  die ("usage: srccheck [--padding-right N] "
+      "frames|cycles|orphan|error|renegotiate ...");
 }
