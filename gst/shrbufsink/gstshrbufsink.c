@@ -198,7 +198,7 @@ cmp_u64 (gconstpointer a, gconstpointer b)
 static GstStructure *
 make_stats (GstShrbufSink * self)
 {
-  guint64 mean = 0, p99 = 0, lat[SHRBUF_SINK_LATENCY_WINDOW];
+  guint64 mean = 0, p50 = 0, p99 = 0, lat[SHRBUF_SINK_LATENCY_WINDOW];
   GstStructure *s;
   guint n;
 
@@ -219,9 +219,11 @@ make_stats (GstShrbufSink * self)
 
   if (n) {
     qsort (lat, n, sizeof (guint64), cmp_u64);
+    p50 = lat[MIN (n - 1, (n * 50 + 99) / 100 - 1)];
     p99 = lat[MIN (n - 1, (n * 99 + 99) / 100 - 1)];
   }
-  gst_structure_set (s, "latency-p99", G_TYPE_UINT64, p99, NULL);
+  gst_structure_set (s, "latency-p50", G_TYPE_UINT64, p50,
+      "latency-p99", G_TYPE_UINT64, p99, NULL);
   return s;
 }
 
@@ -1041,8 +1043,9 @@ gst_shrbuf_sink_class_init (GstShrbufSinkClass * klass)
    * copied (frames committed from their own dma-buf or from a copy),
    * dropped (not committed: the previous flip was still pending after a
    * frame period), late (on screen more than a frame period after their
-   * presentation time), framebuffers (made), latency-mean and latency-p99
-   * (ns, capture to flip event; p99 over the last 1024 frames).
+   * presentation time), framebuffers (made), latency-mean, latency-p50 and
+   * latency-p99 (ns, capture to flip event; the percentiles over the last
+   * 1024 frames).
    */
   properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
       "Frames shown, imported, copied, dropped, late; capture-to-flip "

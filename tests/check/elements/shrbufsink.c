@@ -251,6 +251,7 @@ GST_START_TEST (test_properties)
           "application/x-shrbufsink-stats"));
   fail_unless (gst_structure_get_uint64 (stats, "shown", &v) && v == 0);
   fail_unless (gst_structure_get_uint64 (stats, "copied", &v) && v == 0);
+  fail_unless (gst_structure_has_field (stats, "latency-p50"));
   fail_unless (gst_structure_has_field (stats, "latency-p99"));
   gst_structure_free (stats);
   gst_object_unref (sink);

@@ -28,13 +28,15 @@ pipeline () {
   esac
 }
 
-# run NAME LETTER NUM_BUFFERS CAPS: gst-run (to EOS, then the elements'
-# stats) under vmtool rusage.
+# run NAME LETTER NUM_BUFFERS CAPS: gstrun (to EOS, then the sink's stats)
+# under vmtool rusage.
 run () {
+  case "$2" in c) _sink=shrbufsink0 ;; *) _sink=kmssink0 ;; esac
   _t0=$(date +%s%N)
   # shellcheck disable=SC2046
-  "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/gst-run" $(pipeline "$2" "$3" "$4") \
-    > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
+  "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/gstrun" --seconds 3600 \
+    --stats "$_sink" $(pipeline "$2" "$3" "$4") > "$1.gst.log" 2>&1 \
+    || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
   echo $(( ($(date +%s%N) - _t0) / 1000000 )) > "$1.ms"
 }
 
@@ -48,8 +50,9 @@ for size in $sizes; do
     run "$n-1" "$p" 1 "$caps"
     run "$n" "$p" "$frames" "$caps"
     GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$caps"
-    sinkstats=$(grep '^# stats .*sink' "$n.gst.log" | head -1)
-    shown=$(echo "$sinkstats" | sed -n 's/.*rendered=(guint64)\([0-9]*\).*/\1/p')
+    # kmssink: GstBaseSink's rendered/dropped; shrbufsink: shown/dropped.
+    sinkstats=$(grep '^stats: ' "$n.gst.log" | tail -1)
+    shown=$(echo "$sinkstats" | sed -n 's/.*\(rendered\|shown\)=(guint64)\([0-9]*\).*/\2/p')
     dropped=$(echo "$sinkstats" | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
     lost=$(grep -c 'lost frames detected' "$n-log.gst.log")
     per_frame=$(( ($(cpu "$n") - $(cpu "$n-1")) / (frames - 1) ))
