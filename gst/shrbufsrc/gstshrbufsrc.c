@@ -41,11 +41,30 @@
 GST_DEBUG_CATEGORY (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
 
+GType
+gst_shrbuf_src_broker_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_SHRBUF_SRC_BROKER_AUTO, "Use /dev/shrbuf when it exists", "auto"},
+    {GST_SHRBUF_SRC_BROKER_OFF, "Do not use /dev/shrbuf", "off"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstShrbufSrcBroker", values);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 #define DEFAULT_DEVICE "/dev/video0"
 #define DEFAULT_DEVICE_FD -1
 #define DEFAULT_QUEUE_DEPTH 4
 #define MIN_QUEUE_DEPTH 2
 #define MAX_QUEUE_DEPTH 32
+#define DEFAULT_BROKER GST_SHRBUF_SRC_BROKER_AUTO
 
 /* The caps of GstReferenceTimestampMeta carrying the driver's timestamp
  * (CLOCK_MONOTONIC, as V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC says). */
@@ -57,6 +76,7 @@ enum
   PROP_DEVICE,
   PROP_DEVICE_FD,
   PROP_QUEUE_DEPTH,
+  PROP_BROKER,
   PROP_STATS,
   PROP_LAST
 };
@@ -108,6 +128,65 @@ template_caps (void)
   return caps;
 }
 
+/* The broker's ledger, when there is one: a frame's slot is held while the
+ * driver has it, and released FILLED (with its sequence number and capture
+ * time) when it is dequeued. A ledger that fails is dropped, with a warning:
+ * it only records, the capture goes on without it. */
+static void
+ledger_mark (GstShrbufSrc * self, guint index, gboolean in_driver,
+    guint64 seq, guint64 timestamp_ns)
+{
+  GError *err = NULL;
+  gboolean ok;
+
+  if (!self->ledger)
+    return;
+  ok = in_driver ? shrbuf_ledger_hold (self->ledger, index, &err) :
+      shrbuf_ledger_release (self->ledger, index, SHRBUF_STATE_FILLED, seq,
+      timestamp_ns, &err);
+  if (!ok) {
+    GST_WARNING_OBJECT (self, "shrbuf ledger: %s", err->message);
+    g_error_free (err);
+  }
+}
+
+/* A pool of /dev/shrbuf with frame i's first plane in slot i, or NULL
+ * (broker=off, no module, or a failure, which is logged). */
+static ShrbufLedger *
+ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
+{
+  GError *err = NULL;
+  ShrbufLedger *ledger;
+  guint i;
+
+  if (self->broker == GST_SHRBUF_SRC_BROKER_OFF)
+    return NULL;
+  ledger = shrbuf_ledger_new (n, &err);
+  if (!ledger)
+    goto failed;
+  for (i = 0; i < n; i++) {
+    gchar tag[SHRBUF_TAG_LEN];
+
+    /* Slot i, as slots are numbered in the order they are added. */
+    g_snprintf (tag, sizeof tag, "shrbufsrc:%u", i);
+    if (shrbuf_ledger_add (ledger, first_fds[i], tag, &err) != (gint) i)
+      goto failed;
+  }
+  GST_INFO_OBJECT (self, "buffers recorded in shrbuf pool %u",
+      shrbuf_ledger_get_id (ledger));
+  return ledger;
+
+failed:
+  if (err) {
+    GST_WARNING_OBJECT (self, "no shrbuf ledger: %s", err->message);
+    g_error_free (err);
+  } else {
+    GST_INFO_OBJECT (self, "no shrbuf module: no ledger");
+  }
+  shrbuf_ledger_free (ledger);
+  return NULL;
+}
+
 /* Called by the allocator, its lock held, when downstream has let go of
  * every memory of frame @index. */
 static void
@@ -116,6 +195,7 @@ recycle_frame (GstShrbufAllocator * allocator, guint index, gpointer user_data)
   GstShrbufSrc *self = user_data;
   GError *err = NULL;
 
+  ledger_mark (self, index, TRUE, 0, 0);
   if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, &err)) {
     /* create() sees the device fail too and reports it. */
     GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
@@ -211,6 +291,7 @@ stop_streaming (GstShrbufSrc * self)
     gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
     gst_clear_object (&self->allocator);
   }
+  g_clear_pointer (&self->ledger, shrbuf_ledger_free);
   if (self->dev == NULL || self->n_buffers == 0)
     return;
   if (self->streaming && !shrbuf_v4l2_device_stream (self->dev, FALSE, &err)) {
@@ -365,6 +446,8 @@ export_buffers (GstShrbufSrc * self)
   GError *err = NULL;
   guint i, p;
 
+  gint first_fds[VIDEO_MAX_FRAME];
+
   self->allocator = gst_shrbuf_allocator_new (recycle_frame, self);
   for (i = 0; i < self->n_buffers; i++) {
     gint fds[VIDEO_MAX_PLANES];
@@ -381,6 +464,8 @@ export_buffers (GstShrbufSrc * self)
         goto failed;
       }
     }
+    if (i < G_N_ELEMENTS (first_fds))
+      first_fds[i] = fds[0];
     if (!gst_shrbuf_allocator_add_frame (GST_SHRBUF_ALLOCATOR
             (self->allocator), i, self->fmt.n_planes, fds, lengths)) {
       GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
@@ -388,6 +473,9 @@ export_buffers (GstShrbufSrc * self)
       return FALSE;
     }
   }
+  /* The frames own the fds; the pool takes references of its own. */
+  if (self->n_buffers <= G_N_ELEMENTS (first_fds))
+    self->ledger = ledger_new (self, first_fds, self->n_buffers);
   return TRUE;
 
 failed:
@@ -517,6 +605,7 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   if (!export_buffers (self))
     return FALSE;
   for (i = 0; i < count; i++) {
+    ledger_mark (self, i, TRUE, 0, 0);
     if (!shrbuf_v4l2_device_queue (self->dev, i, fmt.n_planes, &err)) {
       post_error (self, err, g_strdup_printf ("Cannot queue capture buffers "
               "on '%s'", self->dev->path));
@@ -746,6 +835,7 @@ again:
   if (ret != GST_FLOW_OK)
     return ret;
   g_atomic_int_add (&self->queued, -1);
+  ledger_mark (self, dq.index, FALSE, dq.sequence, dq.timestamp);
 
   for (i = 0; i < self->fmt.n_planes; i++) {
     /* The layout (and GstVideoMeta) counts on whole planes. */
@@ -832,6 +922,9 @@ gst_shrbuf_src_set_property (GObject * object, guint prop_id,
     case PROP_DEVICE_FD:
       self->device_fd = g_value_get_int (value);
       break;
+    case PROP_BROKER:
+      self->broker = g_value_get_enum (value);
+      break;
     case PROP_QUEUE_DEPTH:
       self->queue_depth = g_value_get_uint (value);
       break;
@@ -863,6 +956,9 @@ gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
       GST_OBJECT_LOCK (self);
       g_value_set_uint (value, self->queue_depth);
       GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_BROKER:
+      g_value_set_enum (value, self->broker);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, get_stats (self));
@@ -929,6 +1025,20 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
       MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH, DEFAULT_QUEUE_DEPTH,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
+   * GstShrbufSrc:broker:
+   *
+   * Whether to record the capture buffers in a pool of the shrbuf kernel
+   * module (/dev/shrbuf) when it is loaded: a slot per buffer, held while
+   * the driver has it, FILLED (with its sequence number and capture time)
+   * from DQBUF until downstream lets go, so that the module's ledger
+   * (debugfs shrbuf/pools) shows where every buffer is. Capture works the
+   * same without it. Default: auto.
+   */
+  properties[PROP_BROKER] = g_param_spec_enum ("broker", "Broker",
+      "Record the buffers in a /dev/shrbuf pool", GST_TYPE_SHRBUF_SRC_BROKER,
+      DEFAULT_BROKER,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
    * GstShrbufSrc:stats:
    *
    * Counters since the element last started, as a GstStructure
@@ -942,6 +1052,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
       "Capture counters", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, PROP_LAST, properties);
+  gst_type_mark_as_plugin_api (GST_TYPE_SHRBUF_SRC_BROKER, 0);
 
   gst_element_class_set_static_metadata (element_class,
       "V4L2 dma-buf source", "Source/Video",
@@ -971,6 +1082,7 @@ gst_shrbuf_src_init (GstShrbufSrc * self)
   self->device = g_strdup (DEFAULT_DEVICE);
   self->device_fd = DEFAULT_DEVICE_FD;
   self->queue_depth = DEFAULT_QUEUE_DEPTH;
+  self->broker = DEFAULT_BROKER;
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

@@ -20,8 +20,24 @@
 #include <gst/video/video.h>
 
 #include "v4l2-device.h"
+#include "ledger.h"
 
 G_BEGIN_DECLS
+
+/**
+ * GstShrbufSrcBroker:
+ * @GST_SHRBUF_SRC_BROKER_AUTO: record the buffers in a /dev/shrbuf pool
+ *   when the shrbuf module is loaded
+ * @GST_SHRBUF_SRC_BROKER_OFF: do not
+ */
+typedef enum
+{
+  GST_SHRBUF_SRC_BROKER_AUTO,
+  GST_SHRBUF_SRC_BROKER_OFF,
+} GstShrbufSrcBroker;
+
+GType gst_shrbuf_src_broker_get_type (void);
+#define GST_TYPE_SHRBUF_SRC_BROKER (gst_shrbuf_src_broker_get_type ())
 
 #define GST_TYPE_SHRBUF_SRC (gst_shrbuf_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstShrbufSrc, gst_shrbuf_src, GST, SHRBUF_SRC,
@@ -35,6 +51,7 @@ struct _GstShrbufSrc
   gchar *device;
   gint device_fd;
   guint queue_depth;
+  GstShrbufSrcBroker broker;
 
   /* From start() to stop(), streaming thread (and state changes). */
   ShrbufV4l2Device *dev;        /* owned: opened in start, freed in stop */
@@ -51,6 +68,8 @@ struct _GstShrbufSrc
   ShrbufV4l2Format fmt;
   guint n_buffers;
   GstAllocator *allocator;      /* owned; retired before it is dropped */
+  ShrbufLedger *ledger;         /* owned, or NULL: the broker pool, a slot
+                                 * per frame, held while in the driver */
   gboolean streaming;
   gboolean have_sequence;
   guint32 last_sequence;

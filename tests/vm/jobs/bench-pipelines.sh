@@ -40,7 +40,7 @@ run () {
   echo $(( ($(date +%s%N) - _t0) / 1000000 )) > "$1.ms"
 }
 
-cpu () { awk '{ print $1 + $2 }' "$1.cpu"; }
+cpu () { awk '{ printf "%.0f\n", $1 + $2 }' "$1.cpu"; }
 
 for size in $sizes; do
   w=${size%x*}; h=${size#*x}
@@ -59,7 +59,7 @@ for size in $sizes; do
     mean=$(echo "$sinkstats" | sed -n 's/.*latency-mean=([a-z0-9]*)\([0-9.]*\).*/\1/p')
     p99=$(echo "$sinkstats" | sed -n 's/.*latency-p99=([a-z0-9]*)\([0-9.]*\).*/\1/p')
     lat="${mean:--} ${p99:--}"
-    echo "# result pipeline=$p size=$size frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=$lost copies=$(frame_copies "$n-log") cpu_ns_per_frame=$per_frame wall_ms=$(cat "$n.ms") latency_mean_us=${lat% *} latency_p99_us=${lat#* }"
+    echo "# result pipeline=$p size=$size frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=$lost copies=$(frame_copies "$n-log") cpu_ns_per_frame=$per_frame wall_ms=$(cat "$n.ms") latency_mean_ns=${lat% *} latency_p99_ns=${lat#* }"
   done
 done
 [ -n "$have_c" ] || note "shrbufsrc/shrbufsink not in the plugin yet: pipeline c not run"
