@@ -76,7 +76,10 @@ wait_fb () {
 # shows; leaves NAME.ppm and NAME.png in $RESULTS.
 screendump () {
   rm -f "$RESULTS/$1.done" "$RESULTS/$1.ppm"
-  : > "$RESULTS/$1.req"
+  # Made whole before the host can see it: the host deletes a request as
+  # soon as it finds one, which must not race with its creation.
+  : > "$RESULTS/$1.req.new"
+  mv "$RESULTS/$1.req.new" "$RESULTS/$1.req"
   _i=0
   while [ ! -e "$RESULTS/$1.done" ]; do
     sleep 0.2
