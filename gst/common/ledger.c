@@ -14,12 +14,14 @@
 #include "ledger.h"
 #include "broker.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 struct _ShrbufLedger
 {
+  gint refcount;
   GMutex lock;
-  gint pool;                    /* the pool handle: owned */
+  gint pool;                    /* the pool handle: owned; -1 once closed */
   guint32 id;
   guint max_slots;
   gboolean *held;               /* per slot: held through this ledger */
@@ -56,6 +58,7 @@ shrbuf_ledger_new (guint max_slots, GError ** error)
     return NULL;
   }
   ledger = g_new0 (ShrbufLedger, 1);
+  ledger->refcount = 1;
   g_mutex_init (&ledger->lock);
   ledger->pool = pool;
   ledger->id = id;
@@ -84,33 +87,36 @@ shrbuf_ledger_add (ShrbufLedger * ledger, gint dmabuf_fd, const gchar * tag,
 gboolean
 shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, GError ** error)
 {
-  gint fd;
+  gint fd = -EBADF;
 
   g_return_val_if_fail (slot < ledger->max_slots, FALSE);
-  fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, NULL);
-  if (fd < 0)
-    return failed (error, fd, "SHRBUF_IOC_ACQUIRE");
-  close (fd);
+  /* Under the lock: shrbuf_ledger_close () may run in another thread. */
   g_mutex_lock (&ledger->lock);
-  ledger->held[slot] = TRUE;
+  if (ledger->pool >= 0)
+    fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, NULL);
+  if (fd >= 0) {
+    ledger->held[slot] = TRUE;
+    close (fd);
+  }
   g_mutex_unlock (&ledger->lock);
-  return TRUE;
+  return fd >= 0 ? TRUE : failed (error, fd, "SHRBUF_IOC_ACQUIRE");
 }
 
 gboolean
 shrbuf_ledger_release (ShrbufLedger * ledger, guint slot, guint32 state,
     guint64 seq, guint64 timestamp_ns, GError ** error)
 {
-  gint ret;
+  gint ret = -EBADF;
 
   g_return_val_if_fail (slot < ledger->max_slots, FALSE);
-  ret = shrbuf_broker_release (ledger->pool, slot, state, seq, timestamp_ns);
-  if (ret < 0)
-    return failed (error, ret, "SHRBUF_IOC_RELEASE");
   g_mutex_lock (&ledger->lock);
-  ledger->held[slot] = FALSE;
+  if (ledger->pool >= 0)
+    ret = shrbuf_broker_release (ledger->pool, slot, state, seq,
+        timestamp_ns);
+  if (ret >= 0)
+    ledger->held[slot] = FALSE;
   g_mutex_unlock (&ledger->lock);
-  return TRUE;
+  return ret >= 0 ? TRUE : failed (error, ret, "SHRBUF_IOC_RELEASE");
 }
 
 guint32
@@ -119,20 +125,117 @@ shrbuf_ledger_get_id (ShrbufLedger * ledger)
   return ledger->id;
 }
 
-/* Releases what the ledger holds (so that closing the pool is no leak),
- * then closes the pool; its buffers live on where they are used. */
+ShrbufLedger *
+shrbuf_ledger_ref (ShrbufLedger * ledger)
+{
+  g_atomic_int_inc (&ledger->refcount);
+  return ledger;
+}
+
+/* Releases what the ledger holds (so that closing the pool is no leak) and
+ * closes the pool, whose references to the buffers go with it; the buffers
+ * live on where they are used. Later calls on the ledger do nothing. */
 void
-shrbuf_ledger_free (ShrbufLedger * ledger)
+shrbuf_ledger_close (ShrbufLedger * ledger)
 {
   guint i;
 
-  if (!ledger)
+  g_mutex_lock (&ledger->lock);
+  if (ledger->pool >= 0) {
+    for (i = 0; i < ledger->max_slots; i++)
+      if (ledger->held[i])
+        shrbuf_broker_release (ledger->pool, i, SHRBUF_STATE_EMPTY, 0, 0);
+    close (ledger->pool);
+    ledger->pool = -1;
+  }
+  g_mutex_unlock (&ledger->lock);
+}
+
+/* The last reference closes the ledger if its owner has not, and frees it. */
+void
+shrbuf_ledger_unref (ShrbufLedger * ledger)
+{
+  if (!ledger || !g_atomic_int_dec_and_test (&ledger->refcount))
     return;
-  for (i = 0; i < ledger->max_slots; i++)
-    if (ledger->held[i])
-      shrbuf_broker_release (ledger->pool, i, SHRBUF_STATE_EMPTY, 0, 0);
-  close (ledger->pool);
+  shrbuf_ledger_close (ledger);
   g_free (ledger->held);
   g_mutex_clear (&ledger->lock);
   g_free (ledger);
+}
+
+/* ---- ShrbufSlotMeta ---- */
+
+GType
+shrbuf_slot_meta_api_get_type (void)
+{
+  static GType type = 0;
+  static const gchar *tags[] = { GST_META_TAG_MEMORY_STR, NULL };
+
+  if (g_once_init_enter (&type)) {
+    GType t = gst_meta_api_type_register ("ShrbufSlotMetaAPI", tags);
+
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static gboolean
+slot_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
+{
+  ShrbufSlotMeta *m = (ShrbufSlotMeta *) meta;
+
+  m->ledger = NULL;
+  m->slot = 0;
+  m->seq = m->timestamp_ns = 0;
+  return TRUE;
+}
+
+static void
+slot_meta_free (GstMeta * meta, GstBuffer * buffer)
+{
+  g_clear_pointer (&((ShrbufSlotMeta *) meta)->ledger, shrbuf_ledger_unref);
+}
+
+/* Copies go with it (the same memory); other transforms drop it. */
+static gboolean
+slot_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
+    GQuark type, gpointer data)
+{
+  ShrbufSlotMeta *m = (ShrbufSlotMeta *) meta;
+
+  if (!GST_META_TRANSFORM_IS_COPY (type))
+    return FALSE;
+  return shrbuf_buffer_add_slot_meta (dest, m->ledger, m->slot, m->seq,
+      m->timestamp_ns) != NULL;
+}
+
+static const GstMetaInfo *
+slot_meta_get_info (void)
+{
+  static const GstMetaInfo *info = NULL;
+
+  if (g_once_init_enter ((GstMetaInfo **) & info)) {
+    const GstMetaInfo *i = gst_meta_register (SHRBUF_SLOT_META_API_TYPE,
+        "ShrbufSlotMeta", sizeof (ShrbufSlotMeta), slot_meta_init,
+        slot_meta_free, slot_meta_transform);
+
+    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) i);
+  }
+  return info;
+}
+
+ShrbufSlotMeta *
+shrbuf_buffer_add_slot_meta (GstBuffer * buffer, ShrbufLedger * ledger,
+    guint slot, guint64 seq, guint64 timestamp_ns)
+{
+  ShrbufSlotMeta *m = (ShrbufSlotMeta *) gst_buffer_add_meta (buffer,
+      slot_meta_get_info (), NULL);
+
+  if (!m)
+    return NULL;
+  m->ledger = shrbuf_ledger_ref (ledger);
+  m->slot = slot;
+  m->seq = seq;
+  m->timestamp_ns = timestamp_ns;
+  return m;
 }

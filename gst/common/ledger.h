@@ -10,7 +10,7 @@
 #ifndef __SHRBUF_LEDGER_H__
 #define __SHRBUF_LEDGER_H__
 
-#include <glib.h>
+#include <gst/gst.h>
 #include <linux/shrbuf.h>
 
 G_BEGIN_DECLS
@@ -29,7 +29,28 @@ gboolean shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot,
 gboolean shrbuf_ledger_release (ShrbufLedger * ledger, guint slot,
     guint32 state, guint64 seq, guint64 timestamp_ns, GError ** error);
 guint32 shrbuf_ledger_get_id (ShrbufLedger * ledger);
-void shrbuf_ledger_free (ShrbufLedger * ledger);
+ShrbufLedger *shrbuf_ledger_ref (ShrbufLedger * ledger);
+void shrbuf_ledger_close (ShrbufLedger * ledger);
+void shrbuf_ledger_unref (ShrbufLedger * ledger);
+
+/* A buffer's slot in a ledger, for the elements downstream of the one that
+ * made the ledger: a shrbufsink marks the slot while the frame is on
+ * screen. Tagged "memory": it goes with the buffer's memory. */
+typedef struct
+{
+  GstMeta meta;
+  ShrbufLedger *ledger;         /* a reference */
+  guint slot;
+  guint64 seq;                  /* as recorded when the slot was FILLED */
+  guint64 timestamp_ns;
+} ShrbufSlotMeta;
+
+GType shrbuf_slot_meta_api_get_type (void);
+#define SHRBUF_SLOT_META_API_TYPE (shrbuf_slot_meta_api_get_type ())
+ShrbufSlotMeta *shrbuf_buffer_add_slot_meta (GstBuffer * buffer,
+    ShrbufLedger * ledger, guint slot, guint64 seq, guint64 timestamp_ns);
+#define shrbuf_buffer_get_slot_meta(b) \
+  ((ShrbufSlotMeta *) gst_buffer_get_meta ((b), SHRBUF_SLOT_META_API_TYPE))
 
 G_END_DECLS
 

@@ -32,6 +32,7 @@
 #include "gstshrbufsink.h"
 #include "dumb-allocator.h"
 #include "formats.h"
+#include "ledger.h"
 
 #include <errno.h>
 #include <string.h>
@@ -102,6 +103,30 @@ monotonic_ns (void)
   return (guint64) g_get_monotonic_time () * GST_USECOND;
 }
 
+/* With the shrbuf broker: a frame that carries a slot of its source's
+ * ledger (ShrbufSlotMeta) has the slot held while it is on screen, and
+ * released EMPTY when it is replaced, so that the ledger tells the frame on
+ * screen (held, FILLED) from those in the driver (held, EMPTY) and those on
+ * their way (FILLED). Another sink showing the same frame (a tee) finds the
+ * slot held already and leaves it. */
+static gboolean
+slot_hold (GstShrbufSink * self, GstBuffer * buffer)
+{
+  ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
+
+  return m && shrbuf_ledger_hold (m->ledger, m->slot, NULL);
+}
+
+static void
+slot_release (GstShrbufSink * self, GstBuffer * buffer, gboolean held)
+{
+  ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
+
+  if (held && m)
+    shrbuf_ledger_release (m->ledger, m->slot, SHRBUF_STATE_EMPTY, m->seq,
+        m->timestamp_ns, NULL);
+}
+
 /* The event thread: the pending frame is on screen now; the one it
  * replaces is released at once. */
 static void
@@ -115,6 +140,9 @@ on_flip (guint64 flip_time, gpointer user_data)
   if (self->pending) {
     old = self->on_screen;
     old_fb = self->on_screen_fb;
+    /* Before the buffer goes back: its source re-holds the slot then. */
+    slot_release (self, old, self->on_screen_marked);
+    self->on_screen_marked = slot_hold (self, self->pending);
     self->on_screen = self->pending;
     self->on_screen_fb = self->pending_fb;
     self->pending = NULL;
@@ -171,6 +199,8 @@ release_scanout (GstShrbufSink * self)
   guint i;
 
   g_mutex_lock (&self->lock);
+  slot_release (self, self->on_screen, self->on_screen_marked);
+  self->on_screen_marked = FALSE;
   bufs[0] = self->pending;
   bufs[1] = self->on_screen;
   fbs[0] = self->pending_fb;

@@ -69,6 +69,7 @@ struct _GstShrbufSink
   guint64 pending_capture;      /* CLOCK_MONOTONIC ns, 0: unknown */
   guint64 pending_deadline;     /* CLOCK_MONOTONIC ns, 0: unknown */
   GstBuffer *on_screen;         /* being scanned out */
+  gboolean on_screen_marked;    /* its broker slot held by the sink */
   ShrbufFb *on_screen_fb;
 
   /* Statistics, under lock */

@@ -183,7 +183,7 @@ failed:
   } else {
     GST_INFO_OBJECT (self, "no shrbuf module: no ledger");
   }
-  shrbuf_ledger_free (ledger);
+  shrbuf_ledger_unref (ledger);
   return NULL;
 }
 
@@ -291,7 +291,13 @@ stop_streaming (GstShrbufSrc * self)
     gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
     gst_clear_object (&self->allocator);
   }
-  g_clear_pointer (&self->ledger, shrbuf_ledger_free);
+  /* Closed now, so that buffers kept downstream (on screen, say) do not
+   * keep the pool's references to the others; their metas only see a
+   * closed ledger. */
+  if (self->ledger) {
+    shrbuf_ledger_close (self->ledger);
+    g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
+  }
   if (self->dev == NULL || self->n_buffers == 0)
     return;
   if (self->streaming && !shrbuf_v4l2_device_stream (self->dev, FALSE, &err)) {
@@ -866,6 +872,10 @@ again:
     goto again;
   }
 
+  /* Tells a shrbufsink which slot to mark while the frame is on screen. */
+  if (self->ledger)
+    shrbuf_buffer_add_slot_meta (buffer, self->ledger, dq.index, dq.sequence,
+        dq.timestamp);
   gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
       GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
       self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),

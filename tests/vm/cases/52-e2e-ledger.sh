@@ -1,0 +1,26 @@
+# shrbufsrc ! shrbufsink with the shrbuf module: the ledger shows where each
+# buffer is: held FILLED = on screen (the sink), held EMPTY = in the driver
+# (the source), unheld FILLED = on its way; and after stop, no pool.
+. "$TOP/tests/vm/lib/case.sh"
+set -u
+card=$(dri_index cirrus)
+pools=/sys/kernel/debug/shrbuf/pools
+
+gst_start e2e-ledger shrbufsrc device=$VIDEO ! shrbufsink
+pid=$GST_PID
+wait_fb "$card" yes
+sleep 1
+for i in 1 2 3; do cat $pools > ledger-$i.txt; sleep 0.3; done
+gst_stop e2e-ledger
+cat $pools > ledger-after.txt
+
+for i in 1 2 3; do
+  slots=$(grep -c "tag 'shrbufsrc:" ledger-$i.txt)
+  on_screen=$(grep "tag 'shrbufsrc:" ledger-$i.txt | grep -c "state filled holder $pid ")
+  in_driver=$(grep "tag 'shrbufsrc:" ledger-$i.txt | grep -c "state empty holder $pid ")
+  note "snapshot $i: $slots slots, on screen $on_screen, in the driver $in_driver"
+  [ "$slots" -ge 2 ] || { cat ledger-$i.txt; fail "no pool of the source's buffers"; }
+  [ "$on_screen" -eq 1 ] || { cat ledger-$i.txt; fail "not exactly one slot on screen"; }
+  [ "$in_driver" -ge 1 ] || { cat ledger-$i.txt; fail "no slot in the driver"; }
+done
+! grep -q "creator $pid " ledger-after.txt || fail "the pool outlived the pipeline"
