@@ -84,16 +84,27 @@ shrbuf_ledger_add (ShrbufLedger * ledger, gint dmabuf_fd, const gchar * tag,
 
 /* Acquires the slot; the fd it comes with is not needed: the element has
  * the buffer already. */
+/* With @empty, a slot that comes FILLED (nobody marked it consumed: a frame
+ * dropped, or a sink that does not know the ledger) is made EMPTY first. */
 gboolean
-shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, GError ** error)
+shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, gboolean empty,
+    GError ** error)
 {
+  struct shrbuf_acquire acq;
   gint fd = -EBADF;
 
   g_return_val_if_fail (slot < ledger->max_slots, FALSE);
   /* Under the lock: shrbuf_ledger_close () may run in another thread. */
   g_mutex_lock (&ledger->lock);
   if (ledger->pool >= 0)
-    fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, NULL);
+    fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, &acq);
+  if (fd >= 0 && empty && acq.state != SHRBUF_STATE_EMPTY) {
+    close (fd);
+    fd = shrbuf_broker_release (ledger->pool, slot, SHRBUF_STATE_EMPTY,
+        acq.seq, acq.timestamp_ns);
+    if (fd >= 0)
+      fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, NULL);
+  }
   if (fd >= 0) {
     ledger->held[slot] = TRUE;
     close (fd);

@@ -25,7 +25,7 @@ ShrbufLedger *shrbuf_ledger_new (guint max_slots, GError ** error);
 gint shrbuf_ledger_add (ShrbufLedger * ledger, gint dmabuf_fd,
     const gchar * tag, GError ** error);
 gboolean shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot,
-    GError ** error);
+    gboolean empty, GError ** error);
 gboolean shrbuf_ledger_release (ShrbufLedger * ledger, guint slot,
     guint32 state, guint64 seq, guint64 timestamp_ns, GError ** error);
 guint32 shrbuf_ledger_get_id (ShrbufLedger * ledger);

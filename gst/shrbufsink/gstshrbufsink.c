@@ -114,7 +114,7 @@ slot_hold (GstShrbufSink * self, GstBuffer * buffer)
 {
   ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
 
-  return m && shrbuf_ledger_hold (m->ledger, m->slot, NULL);
+  return m && shrbuf_ledger_hold (m->ledger, m->slot, FALSE, NULL);
 }
 
 static void

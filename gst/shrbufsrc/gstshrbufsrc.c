@@ -128,9 +128,9 @@ template_caps (void)
   return caps;
 }
 
-/* The broker's ledger, when there is one: a frame's slot is held while the
- * driver has it, and released FILLED (with its sequence number and capture
- * time) when it is dequeued. A ledger that fails is dropped, with a warning:
+/* The broker's ledger, when there is one: a frame's slot is held EMPTY
+ * while the driver has it, and released FILLED (with its sequence number and
+ * capture time) when it is dequeued. A ledger that fails is dropped, with a warning:
  * it only records, the capture goes on without it. */
 static void
 ledger_mark (GstShrbufSrc * self, guint index, gboolean in_driver,
@@ -141,7 +141,7 @@ ledger_mark (GstShrbufSrc * self, guint index, gboolean in_driver,
 
   if (!self->ledger)
     return;
-  ok = in_driver ? shrbuf_ledger_hold (self->ledger, index, &err) :
+  ok = in_driver ? shrbuf_ledger_hold (self->ledger, index, TRUE, &err) :
       shrbuf_ledger_release (self->ledger, index, SHRBUF_STATE_FILLED, seq,
       timestamp_ns, &err);
   if (!ok) {

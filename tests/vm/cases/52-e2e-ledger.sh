@@ -10,17 +10,21 @@ gst_start e2e-ledger shrbufsrc device=$VIDEO ! shrbufsink
 pid=$GST_PID
 wait_fb "$card" yes
 sleep 1
-for i in 1 2 3; do cat $pools > ledger-$i.txt; sleep 0.3; done
+for i in 1 2 3 4 5 6; do cat $pools > ledger-$i.txt; sleep 0.3; done
 gst_stop e2e-ledger
 cat $pools > ledger-after.txt
 
-for i in 1 2 3; do
+# A snapshot may fall between the sink letting go of one frame's slot and
+# taking the next one's (none on screen); never may two be on screen.
+good=0
+for i in 1 2 3 4 5 6; do
   slots=$(grep -c "tag 'shrbufsrc:" ledger-$i.txt)
   on_screen=$(grep "tag 'shrbufsrc:" ledger-$i.txt | grep -c "state filled holder $pid ")
   in_driver=$(grep "tag 'shrbufsrc:" ledger-$i.txt | grep -c "state empty holder $pid ")
   note "snapshot $i: $slots slots, on screen $on_screen, in the driver $in_driver"
   [ "$slots" -ge 2 ] || { cat ledger-$i.txt; fail "no pool of the source's buffers"; }
-  [ "$on_screen" -eq 1 ] || { cat ledger-$i.txt; fail "not exactly one slot on screen"; }
-  [ "$in_driver" -ge 1 ] || { cat ledger-$i.txt; fail "no slot in the driver"; }
+  [ "$on_screen" -le 1 ] || { cat ledger-$i.txt; fail "two slots on screen"; }
+  [ "$on_screen" -eq 1 ] && [ "$in_driver" -ge 1 ] && good=$((good + 1))
 done
+[ "$good" -ge 4 ] || fail "only $good of 6 snapshots show one frame on screen and one in the driver"
 ! grep -q "creator $pid " ledger-after.txt || fail "the pool outlived the pipeline"
