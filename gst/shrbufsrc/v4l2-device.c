@@ -491,6 +491,21 @@ shrbuf_v4l2_device_request_buffers (ShrbufV4l2Device * dev, guint * count,
   return TRUE;
 }
 
+/* An MMAP struct v4l2_buffer for @index, with room for @n_planes planes on
+ * a multi-planar device. */
+static void
+buffer_init (ShrbufV4l2Device * dev, struct v4l2_buffer *buf,
+    struct v4l2_plane *planes, guint index, guint n_planes)
+{
+  buf->type = dev->type;
+  buf->memory = V4L2_MEMORY_MMAP;
+  buf->index = index;
+  if (dev->mplane) {
+    buf->m.planes = planes;
+    buf->length = n_planes;
+  }
+}
+
 gboolean
 shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
     guint n_planes, gsize lengths[], GError ** error)
@@ -499,13 +514,7 @@ shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
   struct v4l2_buffer buf = { 0, };
   guint i;
 
-  buf.type = dev->type;
-  buf.memory = V4L2_MEMORY_MMAP;
-  buf.index = index;
-  if (dev->mplane) {
-    buf.m.planes = planes;
-    buf.length = n_planes;
-  }
+  buffer_init (dev, &buf, planes, index, n_planes);
   if (dev_ioctl (dev, VIDIOC_QUERYBUF, &buf) < 0) {
     set_ioctl_error (error, "VIDIOC_QUERYBUF", errno,
         GST_RESOURCE_ERROR_FAILED);
@@ -545,13 +554,7 @@ shrbuf_v4l2_device_queue (ShrbufV4l2Device * dev, guint index,
   struct v4l2_plane planes[VIDEO_MAX_PLANES] = { {0}, };
   struct v4l2_buffer buf = { 0, };
 
-  buf.type = dev->type;
-  buf.memory = V4L2_MEMORY_MMAP;
-  buf.index = index;
-  if (dev->mplane) {
-    buf.m.planes = planes;
-    buf.length = n_planes;
-  }
+  buffer_init (dev, &buf, planes, index, n_planes);
   if (dev_ioctl (dev, VIDIOC_QBUF, &buf) < 0) {
     set_ioctl_error (error, "VIDIOC_QBUF", errno, GST_RESOURCE_ERROR_READ);
     return FALSE;
@@ -571,12 +574,7 @@ shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,
 
   memset (out, 0, sizeof (*out));
   out->index = G_MAXUINT;
-  buf.type = dev->type;
-  buf.memory = V4L2_MEMORY_MMAP;
-  if (dev->mplane) {
-    buf.m.planes = planes;
-    buf.length = n_planes;
-  }
+  buffer_init (dev, &buf, planes, 0, n_planes);
   if (dev_ioctl (dev, VIDIOC_DQBUF, &buf) < 0) {
     if (errno == EAGAIN)
       return TRUE;
