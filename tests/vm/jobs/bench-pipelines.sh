@@ -31,11 +31,14 @@ pipeline () {
 # run NAME LETTER NUM_BUFFERS CAPS: gstrun (to EOS, then the sink's stats)
 # under vmtool rusage.
 run () {
-  case "$2" in c) _sink=shrbufsink0 ;; *) _sink=kmssink0 ;; esac
+  case "$2" in
+    c) _stats="--stats shrbufsink0 --stats shrbufsrc0" ;;
+    *) _stats="--stats kmssink0" ;;
+  esac
   _t0=$(date +%s%N)
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2046,SC2086
   "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/gstrun" --seconds 3600 \
-    --stats "$_sink" $(pipeline "$2" "$3" "$4") > "$1.gst.log" 2>&1 \
+    $_stats $(pipeline "$2" "$3" "$4") > "$1.gst.log" 2>&1 \
     || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
   echo $(( ($(date +%s%N) - _t0) / 1000000 )) > "$1.ms"
 }
@@ -51,10 +54,16 @@ for size in $sizes; do
     run "$n" "$p" "$frames" "$caps"
     GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$caps"
     # kmssink: GstBaseSink's rendered/dropped; shrbufsink: shown/dropped.
-    sinkstats=$(grep '^stats: ' "$n.gst.log" | tail -1)
+    sinkstats=$(grep '^stats: ' "$n.gst.log" | grep -v GstShrbufSrcStats | tail -1)
     shown=$(echo "$sinkstats" | sed -n 's/.*\(rendered\|shown\)=(guint64)\([0-9]*\).*/\2/p')
     dropped=$(echo "$sinkstats" | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
-    lost=$(grep -c 'lost frames detected' "$n-log.gst.log")
+    # The source's own drops: v4l2src logs each gap; shrbufsrc counts them.
+    if [ "$p" = c ]; then
+      lost=$(grep '^stats: GstShrbufSrcStats' "$n.gst.log" | tail -1 \
+        | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
+    else
+      lost=$(grep -c 'lost frames detected' "$n-log.gst.log")
+    fi
     per_frame=$(( ($(cpu "$n") - $(cpu "$n-1")) / (frames - 1) ))
     mean=$(echo "$sinkstats" | sed -n 's/.*latency-mean=([a-z0-9]*)\([0-9.]*\).*/\1/p')
     p99=$(echo "$sinkstats" | sed -n 's/.*latency-p99=([a-z0-9]*)\([0-9.]*\).*/\1/p')

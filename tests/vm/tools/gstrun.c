@@ -1,11 +1,11 @@
 /* gstrun: runs a pipeline for the VM cases and reports what a case needs
  * to assert, which gst-launch-1.0 does not print.
  *
- *   gstrun [--seconds S] [--cycles N] [--stats NAME] PIPELINE...
+ *   gstrun [--seconds S] [--cycles N] [--stats NAME]... PIPELINE...
  *
  * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
  * for S seconds (default 2; fractions allowed) or until EOS or an error,
- * prints the stats property of element NAME (if given) as
+ * prints the stats property of each element NAME given (in that order) as
  * "stats: <structure>", and goes back to NULL. Every error and warning
  * message is printed as "error|warning <domain> <code> <element>: <text>",
  * "eos", and "done N cycles" at the end. Exits 0 when no error was posted, 1 otherwise.
@@ -53,7 +53,8 @@ main (int argc, char **argv)
 {
   gdouble seconds = 2;
   gint cycles = 1, i, c;
-  const gchar *stats_name = NULL;
+  const gchar *stats_names[8];
+  guint n_stats = 0, k;
   GstElement *pipeline;
   GError *err = NULL;
   gchar *desc;
@@ -67,12 +68,13 @@ main (int argc, char **argv)
       seconds = g_ascii_strtod (argv[i + 1], NULL);
     else if (strcmp (argv[i], "--cycles") == 0)
       cycles = atoi (argv[i + 1]);
-    else if (strcmp (argv[i], "--stats") == 0)
-      stats_name = argv[i + 1];
+    else if (strcmp (argv[i], "--stats") == 0
+        && n_stats < G_N_ELEMENTS (stats_names))
+      stats_names[n_stats++] = argv[i + 1];
   }
   if (i >= argc) {
     fprintf (stderr, "usage: gstrun [--seconds S] [--cycles N] "
-        "[--stats NAME] PIPELINE...\n");
+        "[--stats NAME]... PIPELINE...\n");
     return 2;
   }
   desc = g_strjoinv (" ", argv + i);
@@ -106,8 +108,8 @@ main (int argc, char **argv)
       if (stop && end > g_get_monotonic_time () + G_USEC_PER_SEC / 2)
         end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
     }
-    if (stats_name) {
-      GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), stats_name);
+    for (k = 0; k < n_stats; k++) {
+      GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), stats_names[k]);
       GstStructure *s = NULL;
       gchar *str;
 
