@@ -157,9 +157,13 @@ ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
 {
   GError *err = NULL;
   ShrbufLedger *ledger;
+  GstShrbufSrcBroker broker;
   guint i;
 
-  if (self->broker == GST_SHRBUF_SRC_BROKER_OFF)
+  GST_OBJECT_LOCK (self);
+  broker = self->broker;
+  GST_OBJECT_UNLOCK (self);
+  if (broker == GST_SHRBUF_SRC_BROKER_OFF)
     return NULL;
   ledger = shrbuf_ledger_new (n, &err);
   if (!ledger)
@@ -968,7 +972,9 @@ gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_BROKER:
+      GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->broker);
+      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_STATS:
       g_value_take_boxed (value, get_stats (self));
