@@ -1,7 +1,8 @@
 /* gstrun: runs a pipeline for the VM cases and reports what a case needs
  * to assert, which gst-launch-1.0 does not print.
  *
- *   gstrun [--seconds S] [--cycles N] [--stats NAME]... PIPELINE...
+ *   gstrun [--seconds S] [--cycles N] [--stats NAME]... [--steady N]
+ *       PIPELINE...
  *
  * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
  * for S seconds (default 2; fractions allowed) or until EOS or an error,
@@ -9,11 +10,68 @@
  * "stats: <structure>", and goes back to NULL. Every error and warning
  * message is printed as "error|warning <domain> <code> <element>: <text>",
  * "eos", and "done N cycles" at the end. Exits 0 when no error was posted, 1 otherwise.
+ *
+ * With --steady N, the process's CPU time is read when the N-th buffer
+ * reaches the (one) sink and again when EOS does, and printed as
+ * "steady: frames=F user_ns=U sys_ns=S": the cost of F frames in steady
+ * state, start-up and shut-down left out.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <gst/gst.h>
+
+typedef struct
+{
+  guint from;                   /* the buffer that opens the window */
+  guint buffers;                /* seen by the sink */
+  struct rusage start, end;
+  gboolean done;
+} Steady;
+
+static gint64
+ns (const struct timeval *tv)
+{
+  return (gint64) tv->tv_sec * 1000000000 + (gint64) tv->tv_usec * 1000;
+}
+
+static GstPadProbeReturn
+steady_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Steady *st = user_data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    if (++st->buffers == st->from)
+      getrusage (RUSAGE_SELF, &st->start);
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS
+      && st->buffers > st->from && !st->done) {
+    getrusage (RUSAGE_SELF, &st->end);
+    st->done = TRUE;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Watches the sink pad of the pipeline's sink. */
+static gboolean
+steady_watch (GstElement * pipeline, Steady * st)
+{
+  GstIterator *it = gst_bin_iterate_sinks (GST_BIN (pipeline));
+  GValue v = G_VALUE_INIT;
+  GstPad *pad = NULL;
+
+  if (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    pad = gst_element_get_static_pad (g_value_get_object (&v), "sink");
+    g_value_unset (&v);
+  }
+  gst_iterator_free (it);
+  if (pad == NULL)
+    return FALSE;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, steady_probe, st, NULL);
+  gst_object_unref (pad);
+  return TRUE;
+}
 
 static gboolean
 report (GstMessage * msg, gboolean * stop)
@@ -59,6 +117,7 @@ main (int argc, char **argv)
   GError *err = NULL;
   gchar *desc;
   gboolean failed = FALSE;
+  Steady steady = { 0 };
 
   gst_init (&argc, &argv);
   for (i = 1; i < argc && g_str_has_prefix (argv[i], "--"); i += 2) {
@@ -71,10 +130,12 @@ main (int argc, char **argv)
     else if (strcmp (argv[i], "--stats") == 0
         && n_stats < G_N_ELEMENTS (stats_names))
       stats_names[n_stats++] = argv[i + 1];
+    else if (strcmp (argv[i], "--steady") == 0)
+      steady.from = atoi (argv[i + 1]);
   }
   if (i >= argc) {
     fprintf (stderr, "usage: gstrun [--seconds S] [--cycles N] "
-        "[--stats NAME]... PIPELINE...\n");
+        "[--stats NAME]... [--steady N] PIPELINE...\n");
     return 2;
   }
   desc = g_strjoinv (" ", argv + i);
@@ -82,6 +143,10 @@ main (int argc, char **argv)
   g_free (desc);
   if (!pipeline) {
     fprintf (stderr, "gstrun: %s\n", err->message);
+    return 2;
+  }
+  if (steady.from > 0 && !steady_watch (pipeline, &steady)) {
+    fprintf (stderr, "gstrun: --steady needs a sink with a sink pad\n");
     return 2;
   }
 
@@ -108,6 +173,11 @@ main (int argc, char **argv)
       if (stop && end > g_get_monotonic_time () + G_USEC_PER_SEC / 2)
         end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
     }
+    if (steady.done)
+      printf ("steady: frames=%u user_ns=%" G_GINT64_FORMAT " sys_ns=%"
+          G_GINT64_FORMAT "\n", steady.buffers - steady.from,
+          ns (&steady.end.ru_utime) - ns (&steady.start.ru_utime),
+          ns (&steady.end.ru_stime) - ns (&steady.start.ru_stime));
     for (k = 0; k < n_stats; k++) {
       GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), stats_names[k]);
       GstStructure *s = NULL;

@@ -9,7 +9,8 @@
  *       (default 3) entries in a row carry the same CRC, and prints it;
  *       gives up after 60 s.
  *   vmtool rusage OUT COMMAND [ARG...]
- *       runs COMMAND and writes its CPU time, "USER_NS SYS_NS", to OUT;
+ *       runs COMMAND and writes its resource use, "USER_NS SYS_NS MINFLT
+ *       MAJFLT NVCSW NIVCSW" (CPU time, page faults, context switches), to OUT;
  *       exits with COMMAND's status.
  *   vmtool ioctl-errno DEVICE CMD
  *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
@@ -193,9 +194,10 @@ rusage_run (int argc, char **argv)
   out = fopen (argv[1], "w");
   if (!out)
     return 2;
-  fprintf (out, "%lld %lld\n",
+  fprintf (out, "%lld %lld %ld %ld %ld %ld\n",
       (long long) ru.ru_utime.tv_sec * 1000000000LL + ru.ru_utime.tv_usec * 1000LL,
-      (long long) ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL);
+      (long long) ru.ru_stime.tv_sec * 1000000000LL + ru.ru_stime.tv_usec * 1000LL,
+      ru.ru_minflt, ru.ru_majflt, ru.ru_nvcsw, ru.ru_nivcsw);
   fclose (out);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
