@@ -14,6 +14,10 @@
  *   vmtool ioctl-errno DEVICE CMD
  *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
  *       prints the errno name it failed with (or "0").
+ *   vmtool expbuf DEVICE
+ *       REQBUFS(MMAP, 4) on the device's capture queue, then VIDIOC_EXPBUF
+ *       of buffer 0 as a streaming application would; prints "0" when the
+ *       driver gave a dma-buf fd, else the errno name EXPBUF failed with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/videodev2.h>
 
 static unsigned char *
 read_file (const char *path, size_t *len)
@@ -220,6 +225,54 @@ ioctl_errno (int argc, char **argv)
   return 0;
 }
 
+static int
+expbuf (int argc, char **argv)
+{
+  struct v4l2_capability cap;
+  struct v4l2_requestbuffers req;
+  struct v4l2_exportbuffer exp;
+  unsigned int caps;
+  int fd, ret, type;
+
+  if (argc < 2)
+    return 2;
+  fd = open (argv[1], O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf (stderr, "vmtool: %s: %s\n", argv[1], strerror (errno));
+    return 2;
+  }
+  memset (&cap, 0, sizeof cap);
+  if (ioctl (fd, VIDIOC_QUERYCAP, &cap) < 0) {
+    fprintf (stderr, "vmtool: QUERYCAP: %s\n", strerror (errno));
+    return 2;
+  }
+  caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps :
+      cap.capabilities;
+  type = (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) ?
+      V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  memset (&req, 0, sizeof req);
+  req.type = type;
+  req.memory = V4L2_MEMORY_MMAP;
+  /* Not fewer than a writer has: v4l2loopback shares one count. */
+  req.count = 4;
+  if (ioctl (fd, VIDIOC_REQBUFS, &req) < 0 || req.count < 1) {
+    fprintf (stderr, "vmtool: REQBUFS: %s\n", strerror (errno));
+    return 2;
+  }
+  memset (&exp, 0, sizeof exp);
+  exp.type = type;
+  exp.index = 0;
+  exp.flags = O_CLOEXEC | O_RDWR;
+  ret = ioctl (fd, VIDIOC_EXPBUF, &exp);
+  printf ("%s\n", ret == 0 ? "0" : strerrorname_np (errno));
+  if (ret == 0)
+    close (exp.fd);
+  req.count = 0;
+  ioctl (fd, VIDIOC_REQBUFS, &req);
+  close (fd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -231,7 +284,10 @@ main (int argc, char **argv)
     return rusage_run (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "ioctl-errno") == 0)
     return ioctl_errno (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "expbuf") == 0)
+    return expbuf (argc - 1, argv + 1);
   fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
-      "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD\n");
+      "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD "
+      "| expbuf DEVICE\n");
   return 2;
 }
