@@ -46,6 +46,7 @@
 
 GST_DEBUG_CATEGORY (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
+GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
 
 GType
 gst_shrbuf_src_broker_get_type (void)
@@ -358,8 +359,9 @@ gst_shrbuf_src_get_caps (GstBaseSrc * src, GstCaps * filter)
 
 /* Of the caps downstream allows (in its order of preference), takes the one
  * structure that best keeps the device as it is: the current format if
- * allowed, then the size nearest the current one, then downstream's order;
- * then 30 fps. */
+ * allowed, then the driver's own formats before those libv4l2 emulates
+ * (which are copied), then the size nearest the current one, then
+ * downstream's order; then 30 fps. */
 static GstCaps *
 gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
 {
@@ -390,6 +392,14 @@ gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
     score = (gint64) ABS (w - cw) + ABS (h - ch);
     if (!cur_format || g_strcmp0 (format, cur_format) != 0)
       score += G_MAXINT;        /* the current format before any other */
+    if (format && self->dev) {
+      gboolean emulated;
+
+      shrbuf_v4l2_device_fourcc_for (self->dev,
+          gst_video_format_from_string (format), &emulated);
+      if (emulated)
+        score += G_MAXINT;      /* exported before copied */
+    }
     if (score < best_score) {
       if (best)
         gst_structure_free (best);
@@ -1059,6 +1069,8 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   GST_OBJECT_LOCK (self);
   self->copied++;
   GST_OBJECT_UNLOCK (self);
+  GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s",
+      self->copy_reason);
 
   GST_LOG_OBJECT (self, "copied buffer %u, sequence %u, pts %" GST_TIME_FORMAT,
       dq->index, dq->sequence, GST_TIME_ARGS (pts));
@@ -1254,6 +1266,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
 
   GST_DEBUG_CATEGORY_INIT (shrbufsrc_debug, "shrbufsrc", 0,
       "V4L2 capture exported as dma-buf");
+  GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
 
   object_class->set_property = gst_shrbuf_src_set_property;
   object_class->get_property = gst_shrbuf_src_get_property;

@@ -3,8 +3,9 @@
 # pattern. EXPBUF fails with ENOTTY; YUY2 (the driver's own format) and RGB
 # and I420 (emulated by libv4l2) are copied, with one warning naming the
 # cause, counted in "copied", byte for byte what the writer fed or what
-# libv4l2 converts; 20 NULL -> PLAYING -> NULL cycles leave no fd or
-# mapping behind. vivid, which exports, copies nothing.
+# libv4l2 converts; copied into shrbufsink's pool it is shown without
+# another copy; 20 NULL -> PLAYING -> NULL cycles leave no fd or mapping
+# behind. vivid, which exports, copies nothing.
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 
@@ -23,10 +24,13 @@ note "EXPBUF after REQBUFS(MMAP): $LOOPBACK $loop_errno, vivid $vivid_errno (0: 
 
 # (2) The driver's own format, copied because it cannot be exported.
 pipe () { echo "shrbufsrc name=src device=$1 ! video/x-raw,format=$2,width=640,height=480 ! appsink name=sink"; }
-$SRCCHECK frames 10 src-YUY2.raw "$(pipe "$LOOPBACK" YUY2)" > src-YUY2.out 2>&1 \
+# perf_copies OUT: the source's GST_PERFORMANCE "frame copy" lines in OUT.
+perf_copies () { grep -c 'GST_PERFORMANCE .*copy_create:.* frame copy: ' "$1"; }
+GST_DEBUG_NO_COLOR=1 GST_DEBUG=GST_PERFORMANCE:6 \
+  $SRCCHECK frames 10 src-YUY2.raw "$(pipe "$LOOPBACK" YUY2)" > src-YUY2.out 2>&1 \
   || { cat src-YUY2.out; fail "YUY2: srccheck failed"; }
 note "YUY2: $(kv buffers src-YUY2.out) buffers, $(kv dmabuf src-YUY2.out) dma-buf, $(kv video_maps_playing src-YUY2.out) device mappings while playing; $(kv stats_stopped src-YUY2.out)"
-note "YUY2: $(kv warnings src-YUY2.out) warning: $(kv warning src-YUY2.out)"
+note "YUY2: $(kv warnings src-YUY2.out) warning: $(kv warning src-YUY2.out); $(perf_copies src-YUY2.out) GST_PERFORMANCE frame copy lines"
 [ "$(kv buffers src-YUY2.out)" -eq 10 ] || fail "YUY2: not 10 buffers"
 [ "$(kv warnings src-YUY2.out)" -eq 1 ] || fail "YUY2: $(kv warnings src-YUY2.out) warnings, not 1"
 [ "$(kv warning src-YUY2.out)" = "src: VIDIOC_EXPBUF failed on $LOOPBACK: Inappropriate ioctl for device, copying frames" ] \
@@ -34,6 +38,7 @@ note "YUY2: $(kv warnings src-YUY2.out) warning: $(kv warning src-YUY2.out)"
 frames=$(stat_field stats_stopped frames src-YUY2.out)
 [ "$frames" -ge 10 ] || fail "YUY2: $frames frames"
 [ "$(stat_field stats_stopped copied src-YUY2.out)" -eq "$frames" ] || fail "YUY2: copied != frames"
+[ "$(perf_copies src-YUY2.out)" -eq "$frames" ] || fail "YUY2: GST_PERFORMANCE lines != copied"
 [ "$(stat_field stats_stopped exported src-YUY2.out)" -eq 0 ] || fail "YUY2: frames exported"
 # v4l2loopback's sequence number stays 0: no gap, nothing dropped.
 [ "$(stat_field stats_stopped dropped src-YUY2.out)" -eq 0 ] || fail "YUY2: frames counted as dropped"
@@ -68,7 +73,7 @@ for f in RGB:RGB3 I420:YU12; do
     || fail "$gst: no reference from v4l2src through libv4l2"
   $SRCCHECK frames 5 "src-$gst.raw" "$(pipe "$LOOPBACK" "$gst")" > "src-$gst.out" 2>&1 \
     || { cat "src-$gst.out"; fail "$gst: srccheck failed"; }
-  note "$gst: $(kv warnings "src-$gst.out") warning: $(kv warning "src-$gst.out"); copied $(stat_field stats_stopped copied "src-$gst.out") of $(stat_field stats_stopped frames "src-$gst.out"), $(stat -c %s "src-$gst.raw") bytes"
+  note "$gst: $(kv warnings "src-$gst.out") warning: $(kv warning "src-$gst.out"); copied $(stat_field stats_stopped copied "src-$gst.out") of $(stat_field stats_stopped frames "src-$gst.out"), $(stat -c %s "src-$gst.raw") bytes, $(kv video_maps_playing "src-$gst.out") device mappings while playing"
   [ "$(kv warnings "src-$gst.out")" -eq 1 ] || fail "$gst: not one warning"
   [ "$(kv warning "src-$gst.out")" = "src: format $v4l2 is emulated by libv4l2, copying frames" ] \
     || fail "$gst: the warning does not say the format is emulated"
@@ -80,19 +85,49 @@ for f in RGB:RGB3 I420:YU12; do
   cmp -s "src-$gst.raw" writer-colors.raw && fail "$gst: the writer's YUY2 bytes, not converted"
 done
 
-# (4) vivid exports: no copy, no warning, no mapping (what (2) asserts
+# (4) Into downstream's pool: shrbufsink on cirrus proposes a pool of dumb
+# buffers; the source copies libv4l2's BGR frame into them and the sink
+# shows them without a copy of its own (a copy into system memory would
+# make it copy and warn), the screen equal to libv4l2's frame.
+card=$(dri_index cirrus)
+GST_V4L2_USE_LIBV4L2=1 gst-launch-1.0 -q v4l2src device="$LOOPBACK" num-buffers=1 \
+  ! video/x-raw,format=BGR,width=640,height=480 ! filesink location=ref-BGR.raw \
+  || fail "BGR: no reference from v4l2src through libv4l2"
+"$BUILD/tests/vm/gstrun" --seconds 12 --stats src --stats sink \
+  shrbufsrc name=src device="$LOOPBACK" ! video/x-raw,format=BGR,width=640,height=480 \
+  ! shrbufsink name=sink > sink-BGR.out 2>&1 &
+run=$!
+wait_fb "$card" no
+sleep 1
+screendump sink-BGR
+wait $run || { cat sink-BGR.out; fail "BGR into shrbufsink: the pipeline failed"; }
+src_stats=$(grep '^stats: GstShrbufSrcStats' sink-BGR.out)
+sink_stats=$(grep '^stats: application/x-shrbufsink-stats' sink-BGR.out)
+field () { echo "$1" | sed -n "s/.*[ ,]$2=(g*uint[0-9]*)\([0-9]*\).*/\1/p"; }
+note "BGR into shrbufsink: $(grep -c '^warning ' sink-BGR.out) warning(s): $(grep '^warning ' sink-BGR.out | head -1)"
+note "BGR into shrbufsink: source copied $(field "$src_stats" copied) of $(field "$src_stats" frames); sink shown $(field "$sink_stats" shown), copied $(field "$sink_stats" copied)"
+[ "$(grep -c '^warning ' sink-BGR.out)" -eq 1 ] && grep -q '^warning .* src: format BGR3 is emulated by libv4l2, copying frames' sink-BGR.out \
+  || fail "BGR into shrbufsink: not exactly the source's one warning"
+[ "$(field "$src_stats" copied)" -gt 0 ] || fail "BGR into shrbufsink: the source copied nothing"
+[ "$(field "$sink_stats" shown)" -gt 0 ] || fail "BGR into shrbufsink: nothing shown"
+[ "$(field "$sink_stats" copied)" -eq 0 ] || fail "BGR into shrbufsink: the sink copied (the source did not use its pool)"
+$VMTOOL cmp-frame sink-BGR.ppm ref-BGR.raw 640 480 BGR3 || fail "BGR into shrbufsink: the screen is not libv4l2's frame"
+
+# (5) vivid exports: no copy, no warning, no mapping (what (2) asserts
 # would fail here).
 vivid_reference ref-vivid.raw 640 480 YUYV
-$SRCCHECK frames 10 src-vivid.raw "$(pipe "$VIDEO" YUY2)" > src-vivid.out 2>&1 \
+GST_DEBUG_NO_COLOR=1 GST_DEBUG=GST_PERFORMANCE:6 \
+  $SRCCHECK frames 10 src-vivid.raw "$(pipe "$VIDEO" YUY2)" > src-vivid.out 2>&1 \
   || { cat src-vivid.out; fail "vivid: srccheck failed"; }
-note "vivid YUY2: $(kv dmabuf src-vivid.out) dma-buf, $(kv warnings src-vivid.out) warnings, $(kv video_maps_playing src-vivid.out) mappings; $(kv stats_stopped src-vivid.out)"
+note "vivid YUY2: $(kv dmabuf src-vivid.out) dma-buf, $(kv warnings src-vivid.out) warnings, $(kv video_maps_playing src-vivid.out) mappings, $(perf_copies src-vivid.out) GST_PERFORMANCE frame copy lines; $(kv stats_stopped src-vivid.out)"
 [ "$(stat_field stats_stopped copied src-vivid.out)" -eq 0 ] || fail "vivid: frames copied"
 [ "$(stat_field stats_stopped exported src-vivid.out)" -ge 10 ] || fail "vivid: not exported"
 [ "$(kv warnings src-vivid.out)" -eq 0 ] || fail "vivid: a warning"
 [ "$(kv video_maps_playing src-vivid.out)" -eq 0 ] || fail "vivid: device mappings"
+[ "$(perf_copies src-vivid.out)" -eq 0 ] || fail "vivid: GST_PERFORMANCE frame copies"
 cmp src-vivid.raw ref-vivid.raw || fail "vivid: the frame differs from the reference"
 
-# (5) NULL -> PLAYING -> NULL on the copy path: one warning a start, and
+# (6) NULL -> PLAYING -> NULL on the copy path: one warning a start, and
 # fds, dma-bufs and device mappings back to baseline.
 cycles=${SHRBUF_CASE_COPY_CYCLES:-20}
 for gst in YUY2 RGB; do

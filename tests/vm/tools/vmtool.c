@@ -2,8 +2,8 @@
  *
  *   vmtool cmp-frame SHOT.ppm FRAME.raw WIDTH HEIGHT FOURCC [STRIDE]
  *       compares a screendump with a raw frame (XR24/AR24, as V4L2 and DRM
- *       lay them out: B, G, R, X bytes) at the screendump's top left;
- *       exit 0 only when every pixel matches.
+ *       lay them out: B, G, R, X bytes; or BGR3: B, G, R) at the
+ *       screendump's top left; exit 0 only when every pixel matches.
  *   vmtool crc DATA [SAME]
  *       reads a DRM debugfs CRC data file (one entry a read) until SAME
  *       (default 3) entries in a row carry the same CRC, and prints it;
@@ -96,18 +96,22 @@ cmp_frame (int argc, char **argv)
 {
   unsigned char *ppm, *raw;
   size_t ppm_len, raw_len;
-  int pw, ph, w, h, stride, x, y;
+  int pw, ph, w, h, stride, bpp, x, y;
   long off, bad = 0, first_x = -1, first_y = -1;
 
   if (argc < 6)
     return 2;
   w = atoi (argv[3]);
   h = atoi (argv[4]);
-  if (strcmp (argv[5], "XR24") != 0 && strcmp (argv[5], "AR24") != 0) {
+  if (strcmp (argv[5], "XR24") == 0 || strcmp (argv[5], "AR24") == 0) {
+    bpp = 4;
+  } else if (strcmp (argv[5], "BGR3") == 0) {
+    bpp = 3;
+  } else {
     fprintf (stderr, "vmtool: unsupported fourcc %s\n", argv[5]);
     return 2;
   }
-  stride = argc > 6 ? atoi (argv[6]) : w * 4;
+  stride = argc > 6 ? atoi (argv[6]) : w * bpp;
   ppm = read_file (argv[1], &ppm_len);
   raw = read_file (argv[2], &raw_len);
   if (!ppm || !raw)
@@ -117,7 +121,7 @@ cmp_frame (int argc, char **argv)
     fprintf (stderr, "vmtool: %s is not a complete P6 PPM\n", argv[1]);
     return 2;
   }
-  if (pw < w || ph < h || raw_len < (size_t) stride * (h - 1) + w * 4) {
+  if (pw < w || ph < h || raw_len < (size_t) stride * (h - 1) + w * bpp) {
     fprintf (stderr, "vmtool: screen %dx%d, frame %dx%d stride %d in %zu "
         "bytes: sizes do not fit\n", pw, ph, w, h, stride, raw_len);
     return 1;
@@ -125,7 +129,7 @@ cmp_frame (int argc, char **argv)
   for (y = 0; y < h; y++) {
     for (x = 0; x < w; x++) {
       const unsigned char *s = ppm + off + ((size_t) y * pw + x) * 3;
-      const unsigned char *r = raw + (size_t) y * stride + x * 4;
+      const unsigned char *r = raw + (size_t) y * stride + x * bpp;
       if (s[0] != r[2] || s[1] != r[1] || s[2] != r[0]) {
         if (!bad++) {
           first_x = x;
