@@ -100,3 +100,29 @@ shrbuf_format_is_v4l2_mplane (const ShrbufFormat * format, guint32 fourcc)
 {
   return format != NULL && fourcc != 0 && format->v4l2_mplane == fourcc;
 }
+
+/* The order in which to offer a device's ENUM_FMT entries @descs: the
+ * driver's own formats first, then those libv4l2 only emulates
+ * (V4L2_FMT_FLAG_EMULATED, which can only be copied), each in the
+ * driver's order, so that negotiation prefers what can be exported.
+ * Entries without a row in the table are left out. Writes the indices
+ * into @descs to @order (room for @n) and returns how many it wrote. */
+guint
+shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
+    guint order[])
+{
+  guint pass, i, count = 0;
+
+  for (pass = 0; pass < 2; pass++) {
+    gboolean emulated = pass == 1;
+
+    for (i = 0; i < n; i++) {
+      if (((descs[i].flags & V4L2_FMT_FLAG_EMULATED) != 0) != emulated)
+        continue;
+      if (shrbuf_format_from_v4l2 (descs[i].pixelformat) == NULL)
+        continue;
+      order[count++] = i;
+    }
+  }
+  return count;
+}

@@ -11,6 +11,7 @@
 #define __SHRBUF_FORMATS_H__
 
 #include <gst/video/video.h>
+#include <linux/videodev2.h>
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,9 @@ const ShrbufFormat *shrbuf_format_from_drm (guint32 fourcc);
 
 gboolean shrbuf_format_is_v4l2_mplane (const ShrbufFormat * format,
     guint32 fourcc);
+
+guint shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
+    guint order[]);
 
 G_END_DECLS
 

@@ -21,6 +21,11 @@
  * without a copy. A buffer goes back to the driver only when the last
  * reference to its memories is gone (see gstshrbufallocator.c).
  *
+ * When the driver cannot export its buffers (VIDIOC_EXPBUF fails with
+ * ENOTTY or EINVAL), or the format is one libv4l2 only emulates, each frame
+ * is copied into a buffer of a video pool instead, with one warning saying
+ * why, and counted in the "copied" stats.
+ *
  * |[
  * gst-launch-1.0 shrbufsrc ! video/x-raw,format=BGRx,width=640,height=480 ! kmssink
  * ]|
@@ -32,6 +37,7 @@
 
 #include "gstshrbufsrc.h"
 #include "gstshrbufallocator.h"
+#include "frame-copy.h"
 #include "formats.h"
 
 #include <errno.h>
@@ -40,6 +46,7 @@
 
 GST_DEBUG_CATEGORY (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
+GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
 
 GType
 gst_shrbuf_src_broker_get_type (void)
@@ -88,6 +95,12 @@ GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
     GST_TYPE_SHRBUF_SRC);
 
 static void stop_streaming (GstShrbufSrc * self);
+static gboolean copy_start (GstShrbufSrc * self);
+static void copy_stop (GstShrbufSrc * self);
+static gboolean copy_decide_pool (GstShrbufSrc * self, GstQuery * query,
+    GstCaps * caps, GstBufferPool * pool, guint size, guint min, guint max);
+static GstFlowReturn copy_create (GstShrbufSrc * self,
+    const ShrbufV4l2Dequeued * dq, GstBuffer ** outbuf);
 
 /* Posts @err (a GST_RESOURCE_ERROR from v4l2-device.c, which it frees)
  * as an element error; @human (a g_strdup_printf() argument list, freed)
@@ -225,6 +238,7 @@ gst_shrbuf_src_start (GstBaseSrc * src)
   self->frames = self->dropped = self->exported = self->copied = 0;
   GST_OBJECT_UNLOCK (self);
   g_atomic_int_set (&self->queued, 0);
+  g_clear_pointer (&self->copy_warned, g_free);
 
   self->dev = shrbuf_v4l2_device_open (path, fd, &err);
   if (self->dev == NULL) {
@@ -247,9 +261,9 @@ gst_shrbuf_src_start (GstBaseSrc * src)
   GST_DEBUG_OBJECT (self, "probed caps %" GST_PTR_FORMAT, self->probed_caps);
   if (gst_caps_is_empty (self->probed_caps)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Video device '%s' offers no format this element can export",
-            self->dev->path), ("no ENUM_FMT entry maps to a GStreamer format "
-            "(emulated formats are left out)"));
+        ("Video device '%s' offers no format this element can capture",
+            self->dev->path), ("no ENUM_FMT entry maps to a GStreamer "
+            "format"));
     goto fail;
   }
 
@@ -279,6 +293,7 @@ gst_shrbuf_src_stop (GstBaseSrc * src)
     self->poll = NULL;
   }
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
+  g_clear_pointer (&self->copy_warned, g_free);
   return TRUE;
 }
 
@@ -302,6 +317,7 @@ stop_streaming (GstShrbufSrc * self)
     shrbuf_ledger_close (self->ledger);
     g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
   }
+  copy_stop (self);
   if (self->dev == NULL || self->n_buffers == 0)
     return;
   if (self->streaming && !shrbuf_v4l2_device_stream (self->dev, FALSE, &err)) {
@@ -343,8 +359,9 @@ gst_shrbuf_src_get_caps (GstBaseSrc * src, GstCaps * filter)
 
 /* Of the caps downstream allows (in its order of preference), takes the one
  * structure that best keeps the device as it is: the current format if
- * allowed, then the size nearest the current one, then downstream's order;
- * then 30 fps. */
+ * allowed, then the driver's own formats before those libv4l2 emulates
+ * (which are copied), then the size nearest the current one, then
+ * downstream's order; then 30 fps. */
 static GstCaps *
 gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
 {
@@ -375,6 +392,14 @@ gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
     score = (gint64) ABS (w - cw) + ABS (h - ch);
     if (!cur_format || g_strcmp0 (format, cur_format) != 0)
       score += G_MAXINT;        /* the current format before any other */
+    if (format && self->dev) {
+      gboolean emulated;
+
+      shrbuf_v4l2_device_fourcc_for (self->dev,
+          gst_video_format_from_string (format), &emulated);
+      if (emulated)
+        score += G_MAXINT;      /* exported before copied */
+    }
     if (score < best_score) {
       if (best)
         gst_structure_free (best);
@@ -450,6 +475,20 @@ layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
   return TRUE;
 }
 
+/* The driver cannot export its buffers (no VIDIOC_EXPBUF, or a queue that
+ * cannot export): the copy path takes over; frees @err. */
+static gboolean
+export_unsupported (GstShrbufSrc * self, gint err_no, GError * err)
+{
+  GST_DEBUG_OBJECT (self, "%s", err->message);
+  g_error_free (err);
+  gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
+  gst_clear_object (&self->allocator);
+  self->copy_reason = g_strdup_printf ("VIDIOC_EXPBUF failed on %s: %s",
+      self->dev->path, g_strerror (err_no));
+  return TRUE;
+}
+
 static gboolean
 export_buffers (GstShrbufSrc * self)
 {
@@ -468,6 +507,8 @@ export_buffers (GstShrbufSrc * self)
       goto failed;
     for (p = 0; p < self->fmt.n_planes; p++) {
       fds[p] = shrbuf_v4l2_device_export (self->dev, i, p, &err);
+      if (fds[p] < 0 && i == 0 && (fds[p] == -ENOTTY || fds[p] == -EINVAL))
+        return export_unsupported (self, -fds[p], err);
       if (fds[p] < 0) {
         while (p > 0)
           close (fds[--p]);
@@ -538,6 +579,7 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   GError *err = NULL;
   guint32 fourcc, bufcaps = 0;
   guint bytesperline = 0, count, i;
+  gboolean emulated;
 
   if (self->n_buffers > 0) {
     stop_streaming (self);
@@ -548,10 +590,15 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   if (!gst_video_info_from_caps (&info, caps))
     goto bad_caps;
   fourcc = shrbuf_v4l2_device_fourcc_for (self->dev,
-      GST_VIDEO_INFO_FORMAT (&info));
+      GST_VIDEO_INFO_FORMAT (&info), &emulated);
   if (fourcc == 0)
     goto bad_caps;
-  if (padding_right > 0) {
+  /* Its pixels are in libv4l2's memory, not in the driver's buffers. */
+  if (emulated)
+    self->copy_reason = g_strdup_printf ("format %" GST_FOURCC_FORMAT
+        " is emulated by libv4l2", GST_FOURCC_ARGS (fourcc));
+  /* A copy is laid out by its pool; the driver keeps its stride. */
+  if (padding_right > 0 && !self->copy_reason) {
     GstVideoInfo padded;
 
     gst_video_info_set_format (&padded, GST_VIDEO_INFO_FORMAT (&info),
@@ -612,7 +659,9 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   self->fmt = fmt;
   self->info = info;
 
-  if (!export_buffers (self))
+  if (!self->copy_reason && !export_buffers (self))
+    return FALSE;
+  if (self->copy_reason && !copy_start (self))
     return FALSE;
   for (i = 0; i < count; i++) {
     ledger_mark (self, i, TRUE, 0, 0);
@@ -642,7 +691,8 @@ bad_caps:
 
 /* Downstream's wishes: GstVideoMeta support, with padding (a
  * "video-meta" structure, see GstVideoMeta). No pool: the buffers are the
- * driver's. */
+ * driver's; except on the copy path, which copies into downstream's pool
+ * or a pool of its own. */
 static gboolean
 gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
 {
@@ -651,6 +701,9 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
   GstCaps *caps = NULL;
   guint index, padding_right = 0;
   gboolean video_meta;
+  GstBufferPool *pool = NULL;
+  guint size = 0, min = 0, max = 0;
+  gboolean ret;
 
   gst_query_parse_allocation (query, &caps, NULL);
   GST_DEBUG_OBJECT (self, "downstream answered %" GST_PTR_FORMAT, query);
@@ -663,22 +716,25 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
     if (params && gst_structure_has_name (params, "video-meta"))
       gst_structure_get_uint (params, "padding-right", &padding_right);
   }
+  if (gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
   while (gst_query_get_n_allocation_pools (query) > 0)
     gst_query_remove_nth_allocation_pool (query, 0);
 
   if (self->streaming && self->caps && gst_caps_is_equal (caps, self->caps)
       && padding_right == self->padding_right) {
     self->video_meta = video_meta;
-    return TRUE;
+    goto copy_pool;
   }
   if (!configure (self, caps, padding_right)) {
     stop_streaming (self);
+    gst_clear_object (&pool);
     return FALSE;
   }
   gst_caps_replace (&self->caps, caps);
   self->padding_right = padding_right;
   self->video_meta = video_meta;
-  if (!video_meta) {
+  if (!video_meta && !self->copy_reason) {
     GstVideoInfo plain;
 
     gst_video_info_from_caps (&plain, caps);
@@ -689,7 +745,14 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
               "default"), ("stride %d, GStreamer's %d", self->info.stride[0],
               plain.stride[0]));
   }
-  return TRUE;
+
+copy_pool:
+  /* GstBaseSrc activates the pool left in the query, and deactivates it
+   * when it stops or the next allocation query has none. */
+  ret = !self->copy_reason || copy_decide_pool (self, query, caps, pool,
+      size, min, max);
+  gst_clear_object (&pool);
+  return ret;
 }
 
 static gboolean
@@ -798,7 +861,9 @@ count_frame (GstShrbufSrc * self, guint32 sequence, gboolean bad,
   guint64 missed = 0, frames, dropped;
   GstMessage *msg;
 
-  if (self->have_sequence && sequence != self->last_sequence + 1)
+  /* Only a step forward is a gap: a driver that does not count (such as
+   * v4l2loopback, whose sequence stays 0) repeats its number. */
+  if (self->have_sequence && (gint32) (sequence - self->last_sequence) > 1)
     missed = (guint32) (sequence - self->last_sequence - 1);
   self->have_sequence = TRUE;
   self->last_sequence = sequence;
@@ -824,6 +889,195 @@ count_frame (GstShrbufSrc * self, guint32 sequence, gboolean bad,
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
+/* The copy path. When the driver cannot export its buffers (VIDIOC_EXPBUF
+ * fails with ENOTTY or EINVAL) or the format is one libv4l2 only emulates,
+ * configure() maps the driver's MMAP buffers (through libv4l2, which
+ * converts an emulated format into what it maps), and each frame is copied
+ * into a buffer of the pool decide_allocation() chose (downstream's, else a
+ * GstVideoBufferPool), its V4L2 buffer re-queued at once, and counted in
+ * "copied". The mappings are the element's, from copy_start() in
+ * configure() to copy_stop() in stop_streaming(); the pool is GstBaseSrc's.
+ * There is no shrbuf ledger: it records exported dma-bufs only. */
+
+/* Maps every buffer and posts the warning (once per reason since start()). */
+static gboolean
+copy_start (GstShrbufSrc * self)
+{
+  GError *err = NULL;
+  guint n = self->fmt.n_planes, i, p;
+
+  self->mapped = g_new0 (gpointer, self->n_buffers * n);
+  self->mapped_lengths = g_new0 (gsize, self->n_buffers * n);
+  for (i = 0; i < self->n_buffers; i++) {
+    if (!shrbuf_v4l2_device_map (self->dev, i, n, &self->mapped[i * n],
+            &self->mapped_lengths[i * n], &err)) {
+      post_error (self, err, g_strdup_printf ("Cannot map the capture "
+              "buffers of '%s'", self->dev->path));
+      return FALSE;
+    }
+    for (p = 0; p < n; p++) {
+      if (self->mapped_lengths[i * n + p] < self->fmt.sizeimage[p]) {
+        GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot map the capture "
+                "buffers of '%s'", self->dev->path), ("buffer %u plane %u "
+                "holds %" G_GSIZE_FORMAT " bytes, a frame %u", i, p,
+                self->mapped_lengths[i * n + p], self->fmt.sizeimage[p]));
+        return FALSE;
+      }
+    }
+  }
+  GST_DEBUG_OBJECT (self, "copying frames (%s): %u buffers mapped, no shrbuf "
+      "ledger (it records exported dma-bufs only)", self->copy_reason,
+      self->n_buffers);
+  if (g_strcmp0 (self->copy_reason, self->copy_warned) != 0) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s, copying frames",
+            self->copy_reason), ("each frame is copied into a buffer of a "
+            "video pool and counted in the stats' \"copied\""));
+    g_free (self->copy_warned);
+    self->copy_warned = g_strdup (self->copy_reason);
+  }
+  return TRUE;
+}
+
+/* Unmaps the buffers (before REQBUFS(0)) and leaves the copy path. */
+static void
+copy_stop (GstShrbufSrc * self)
+{
+  guint i;
+
+  if (self->mapped) {
+    for (i = 0; i < self->n_buffers * self->fmt.n_planes; i++)
+      if (self->mapped[i])
+        shrbuf_v4l2_device_unmap (self->dev, self->mapped[i],
+            self->mapped_lengths[i]);
+    g_clear_pointer (&self->mapped, g_free);
+    g_clear_pointer (&self->mapped_lengths, g_free);
+  }
+  g_clear_pointer (&self->copy_reason, g_free);
+}
+
+/* Leaves in @query the pool to copy into: downstream's @pool if it takes
+ * our configuration, else a GstVideoBufferPool. Its buffers carry a
+ * GstVideoMeta, as exported ones do, when the pool can add one. */
+static gboolean
+copy_decide_pool (GstShrbufSrc * self, GstQuery * query, GstCaps * caps,
+    GstBufferPool * pool, guint size, guint min, guint max)
+{
+  GstStructure *config;
+
+  gst_video_info_from_caps (&self->copy_info, caps);
+  size = MAX (size, self->copy_info.size);
+  if (pool) {
+    config = gst_buffer_pool_get_config (pool);
+    gst_buffer_pool_config_set_params (config, caps, size, min, max);
+    if (gst_buffer_pool_has_option (pool, GST_BUFFER_POOL_OPTION_VIDEO_META))
+      gst_buffer_pool_config_add_option (config,
+          GST_BUFFER_POOL_OPTION_VIDEO_META);
+    if (gst_buffer_pool_set_config (pool, config)) {
+      GST_DEBUG_OBJECT (self, "copying into downstream's pool %"
+          GST_PTR_FORMAT, pool);
+      gst_query_add_allocation_pool (query, pool, size, min, max);
+      return TRUE;
+    }
+    GST_DEBUG_OBJECT (self, "downstream's pool refuses %" GST_PTR_FORMAT, caps);
+  }
+
+  pool = gst_video_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (pool);
+  gst_buffer_pool_config_set_params (config, caps, size, min, max);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  if (!gst_buffer_pool_set_config (pool, config)) {
+    gst_object_unref (pool);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot make a pool to copy "
+            "the frames of '%s' into", self->dev->path),
+        ("GstVideoBufferPool refused %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "copying into a pool of our own");
+  gst_query_add_allocation_pool (query, pool, size, min, max);
+  gst_object_unref (pool);
+  return TRUE;
+}
+
+/* create() on the copy path: frame @dq copied into a buffer of the pool
+ * and its V4L2 buffer re-queued before the copy goes downstream. *outbuf
+ * is left NULL for a frame the driver flagged as bad (counted, dropped). */
+static GstFlowReturn
+copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
+    GstBuffer ** outbuf)
+{
+  GstBufferPool *pool = NULL;
+  GstBuffer *buffer = NULL;
+  GstCaps *refcaps;
+  GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
+  GstFlowReturn ret = GST_FLOW_OK;
+  GError *err = NULL;
+  gsize sizes[VIDEO_MAX_PLANES];
+  guint n = self->fmt.n_planes, i;
+  gboolean bad;
+
+  *outbuf = NULL;
+  if (dq->index >= self->n_buffers) {
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
+            "'%s' failed", self->dev->path), ("the driver returned buffer "
+            "%u, which is not ours to fill", dq->index));
+    return GST_FLOW_ERROR;
+  }
+  if (self->info.fps_n > 0)
+    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
+        self->info.fps_n);
+  pts = running_time_of (self, dq->timestamp);
+  bad = (dq->flags & V4L2_BUF_FLAG_ERROR) != 0;
+  count_frame (self, dq->sequence, bad, pts, duration);
+
+  if (!bad) {
+    for (i = 0; i < n; i++)
+      sizes[i] = self->fmt.sizeimage[i];
+    pool = gst_base_src_get_buffer_pool (GST_BASE_SRC (self));
+    ret = pool ? gst_buffer_pool_acquire_buffer (pool, &buffer, NULL) :
+        GST_FLOW_NOT_NEGOTIATED;
+    if (ret == GST_FLOW_OK && !shrbuf_frame_copy (&self->info, n,
+            &self->mapped[dq->index * n], sizes, buffer, &self->copy_info)) {
+      GST_ELEMENT_ERROR (self, CORE, FAILED, (NULL), ("cannot copy frame %u "
+              "into a buffer of %" GST_PTR_FORMAT, dq->sequence, pool));
+      gst_clear_buffer (&buffer);
+      ret = GST_FLOW_ERROR;
+    }
+    gst_clear_object (&pool);
+  }
+
+  /* Back to the driver before the copy goes downstream. */
+  if (!shrbuf_v4l2_device_queue (self->dev, dq->index, n, &err)) {
+    gst_clear_buffer (&buffer);
+    post_error (self, err, g_strdup_printf ("Capture from video device '%s' "
+            "failed", self->dev->path));
+    return GST_FLOW_ERROR;
+  }
+  g_atomic_int_inc (&self->queued);
+  if (buffer == NULL)
+    return ret;
+
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DTS (buffer) = pts;
+  GST_BUFFER_DURATION (buffer) = duration;
+  GST_BUFFER_OFFSET (buffer) = dq->sequence;
+  GST_BUFFER_OFFSET_END (buffer) = dq->sequence + 1;
+  refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
+  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq->timestamp,
+      GST_CLOCK_TIME_NONE);
+  gst_caps_unref (refcaps);
+
+  GST_OBJECT_LOCK (self);
+  self->copied++;
+  GST_OBJECT_UNLOCK (self);
+  GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s",
+      self->copy_reason);
+
+  GST_LOG_OBJECT (self, "copied buffer %u, sequence %u, pts %" GST_TIME_FORMAT,
+      dq->index, dq->sequence, GST_TIME_ARGS (pts));
+  *outbuf = buffer;
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
 {
@@ -846,6 +1100,12 @@ again:
     return ret;
   g_atomic_int_add (&self->queued, -1);
   ledger_mark (self, dq.index, FALSE, dq.sequence, dq.timestamp);
+  if (self->copy_reason) {
+    ret = copy_create (self, &dq, outbuf);
+    if (ret == GST_FLOW_OK && *outbuf == NULL)
+      goto again;               /* a bad frame: counted, re-queued */
+    return ret;
+  }
 
   for (i = 0; i < self->fmt.n_planes; i++) {
     /* The layout (and GstVideoMeta) counts on whole planes. */
@@ -991,6 +1251,7 @@ gst_shrbuf_src_finalize (GObject * object)
   GstShrbufSrc *self = GST_SHRBUF_SRC (object);
 
   g_free (self->device);
+  g_free (self->copy_warned);
   G_OBJECT_CLASS (gst_shrbuf_src_parent_class)->finalize (object);
 }
 
@@ -1005,6 +1266,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
 
   GST_DEBUG_CATEGORY_INIT (shrbufsrc_debug, "shrbufsrc", 0,
       "V4L2 capture exported as dma-buf");
+  GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
 
   object_class->set_property = gst_shrbuf_src_set_property;
   object_class->get_property = gst_shrbuf_src_get_property;

@@ -74,6 +74,17 @@ struct _GstShrbufSrc
   gboolean have_sequence;
   guint32 last_sequence;
 
+  /* The copy path, when the frames cannot be exported (see copy_start() in
+   * gstshrbufsrc.c): the driver's buffers are mapped and each frame is
+   * copied into a buffer of the pool decide_allocation() chose. */
+  gchar *copy_reason;           /* owned: why, or NULL (exporting) */
+  gchar *copy_warned;           /* owned: the reason last posted as a
+                                 * warning since start() */
+  gpointer *mapped;             /* owned: n_buffers * fmt.n_planes
+                                 * mappings, unmapped in stop_streaming() */
+  gsize *mapped_lengths;
+  GstVideoInfo copy_info;       /* the caps of the pool's buffers */
+
   /* Statistics; object lock, except queued (atomic). */
   guint64 frames;
   guint64 dropped;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <libv4l2.h>
 #include <gst/video/video.h>
 
@@ -284,59 +285,76 @@ append_sizes (ShrbufV4l2Device * dev, GstCaps * caps, guint32 fourcc,
   gst_caps_append_structure (caps, s);
 }
 
-/* Every format the driver itself produces, with its sizes and frame rates.
- * Formats that libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED) are left out:
- * their pixels are converted into libv4l2's own memory, which the driver's
- * exported dma-bufs do not hold. */
+/* Every format the device offers, with its sizes and frame rates: the
+ * driver's own formats first, then those libv4l2 only emulates
+ * (V4L2_FMT_FLAG_EMULATED), whose pixels are converted into libv4l2's own
+ * memory and can only be copied (see shrbuf_format_offer_order()). */
 GstCaps *
 shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
 {
+  GArray *descs = g_array_new (FALSE, TRUE, sizeof (struct v4l2_fmtdesc));
   struct v4l2_fmtdesc desc = { 0, };
-  GstCaps *caps = gst_caps_new_empty ();
-  const ShrbufFormat *f;
+  GstCaps *caps = gst_caps_new_empty (), *emulated = gst_caps_new_empty ();
+  guint *order, n, i;
 
   desc.type = dev->type;
   for (desc.index = 0; dev_ioctl (dev, VIDIOC_ENUM_FMT, &desc) == 0;
-      desc.index++) {
-    if (desc.flags & V4L2_FMT_FLAG_EMULATED) {
-      GST_DEBUG ("skipping emulated format %" GST_FOURCC_FORMAT,
-          GST_FOURCC_ARGS (desc.pixelformat));
-      continue;
-    }
-    f = shrbuf_format_from_v4l2 (desc.pixelformat);
-    if (f == NULL) {
-      GST_DEBUG ("no GStreamer format for %" GST_FOURCC_FORMAT,
-          GST_FOURCC_ARGS (desc.pixelformat));
-      continue;
-    }
-    append_sizes (dev, caps, desc.pixelformat,
-        gst_video_format_to_string (f->gst));
+      desc.index++)
+    g_array_append_val (descs, desc);
+  order = g_new (guint, MAX (descs->len, 1));
+  n = shrbuf_format_offer_order ((struct v4l2_fmtdesc *) descs->data,
+      descs->len, order);
+  for (i = 0; i < n; i++) {
+    const struct v4l2_fmtdesc *d = &g_array_index (descs,
+        struct v4l2_fmtdesc, order[i]);
+    const ShrbufFormat *f = shrbuf_format_from_v4l2 (d->pixelformat);
+
+    if (d->flags & V4L2_FMT_FLAG_EMULATED)
+      GST_DEBUG ("format %" GST_FOURCC_FORMAT " is emulated by libv4l2: "
+          "offered last, copied", GST_FOURCC_ARGS (d->pixelformat));
+    append_sizes (dev, (d->flags & V4L2_FMT_FLAG_EMULATED) ? emulated : caps,
+        d->pixelformat, gst_video_format_to_string (f->gst));
   }
-  return gst_caps_simplify (caps);
+  GST_DEBUG ("%u of %u formats map to GStreamer formats", n, descs->len);
+  g_free (order);
+  g_array_unref (descs);
+  /* Simplified apart: gst_caps_simplify() does not keep the order. */
+  return gst_caps_merge (gst_caps_simplify (caps),
+      gst_caps_simplify (emulated));
 }
 
 /* The device's fourcc for a GStreamer format; 0 if none. A multi-planar
  * device gets the one-buffer-a-plane layout (NV12M) when it offers it, a
- * single-planar one the single-buffer layout (NV12). */
+ * single-planar one the single-buffer layout (NV12). The driver's own
+ * format wins over one libv4l2 emulates; *emulated says which it is. */
 guint32
-shrbuf_v4l2_device_fourcc_for (ShrbufV4l2Device * dev, GstVideoFormat format)
+shrbuf_v4l2_device_fourcc_for (ShrbufV4l2Device * dev, GstVideoFormat format,
+    gboolean * emulated)
 {
   const ShrbufFormat *f = shrbuf_format_from_gst (format);
   struct v4l2_fmtdesc desc = { 0, };
-  guint32 found = 0;
+  guint32 found = 0, found_emulated = 0;
 
+  *emulated = FALSE;
   if (f == NULL)
     return 0;
   desc.type = dev->type;
   for (desc.index = 0; dev_ioctl (dev, VIDIOC_ENUM_FMT, &desc) == 0;
       desc.index++) {
-    if (desc.flags & V4L2_FMT_FLAG_EMULATED)
+    if (desc.flags & V4L2_FMT_FLAG_EMULATED) {
+      if (desc.pixelformat == f->v4l2 || desc.pixelformat == f->v4l2_mplane)
+        found_emulated = desc.pixelformat;
       continue;
+    }
     if (dev->mplane && f->v4l2_mplane != 0
         && desc.pixelformat == f->v4l2_mplane)
       return f->v4l2_mplane;
     if (desc.pixelformat == f->v4l2 || desc.pixelformat == f->v4l2_mplane)
       found = desc.pixelformat;
+  }
+  if (found == 0 && found_emulated != 0) {
+    *emulated = TRUE;
+    return found_emulated;
   }
   return found;
 }
@@ -413,9 +431,9 @@ shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev, guint32 pixelformat,
   format_from_v4l2 (dev, &vf, fmt);
 
   /* libv4l2 re-derives the format through its converter and drops the
-   * bytesperline asked for. The format is the driver's own (no conversion,
-   * emulated formats are never offered), so ask the driver directly: the
-   * fd libv4l2 wraps is the device's. */
+   * bytesperline asked for. A stride is only asked for on the driver's own
+   * formats (an emulated one is copied, see the element), so ask the driver
+   * directly: the fd libv4l2 wraps is the device's. */
   if (bytesperline != 0 && fmt->pixelformat == pixelformat
       && fmt->bytesperline[0] != bytesperline) {
     if (dev->mplane)
@@ -529,22 +547,77 @@ shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
   return TRUE;
 }
 
-/* EXPBUF: a new dma-buf fd (O_CLOEXEC | O_RDWR) the caller owns, or -1. */
+/* EXPBUF: a new dma-buf fd (O_CLOEXEC | O_RDWR) the caller owns, or minus
+ * the errno it failed with (-ENOTTY: the driver has no EXPBUF; -EINVAL: its
+ * queue cannot export). */
 gint
 shrbuf_v4l2_device_export (ShrbufV4l2Device * dev, guint index, guint plane,
     GError ** error)
 {
   struct v4l2_exportbuffer exp = { 0, };
+  gint err;
 
   exp.type = dev->type;
   exp.index = index;
   exp.plane = plane;
   exp.flags = O_CLOEXEC | O_RDWR;
   if (dev_ioctl (dev, VIDIOC_EXPBUF, &exp) < 0) {
-    set_ioctl_error (error, "VIDIOC_EXPBUF", errno, GST_RESOURCE_ERROR_FAILED);
-    return -1;
+    err = errno;
+    set_ioctl_error (error, "VIDIOC_EXPBUF", err, GST_RESOURCE_ERROR_FAILED);
+    return -err;
   }
   return exp.fd;
+}
+
+/* Maps the @n_planes planes of buffer @index for reading (QUERYBUF, then
+ * v4l2_mmap() through libv4l2, so that a format it emulates is converted
+ * into what is mapped; mmap() on a multi-planar device). @data and
+ * @lengths get each plane's address and length; the caller unmaps them
+ * with shrbuf_v4l2_device_unmap() before REQBUFS(0). */
+gboolean
+shrbuf_v4l2_device_map (ShrbufV4l2Device * dev, guint index, guint n_planes,
+    gpointer data[], gsize lengths[], GError ** error)
+{
+  struct v4l2_plane planes[VIDEO_MAX_PLANES] = { {0}, };
+  struct v4l2_buffer buf = { 0, };
+  guint i;
+
+  buffer_init (dev, &buf, planes, index, n_planes);
+  if (dev_ioctl (dev, VIDIOC_QUERYBUF, &buf) < 0) {
+    set_ioctl_error (error, "VIDIOC_QUERYBUF", errno,
+        GST_RESOURCE_ERROR_FAILED);
+    return FALSE;
+  }
+  for (i = 0; i < n_planes; i++) {
+    gsize length = dev->mplane ? planes[i].length : buf.length;
+    off_t offset = dev->mplane ? planes[i].m.mem_offset : buf.m.offset;
+    gpointer p = dev->libv4l2 ?
+        v4l2_mmap (NULL, length, PROT_READ, MAP_SHARED, dev->fd, offset) :
+        mmap (NULL, length, PROT_READ, MAP_SHARED, dev->fd, offset);
+
+    if (p == MAP_FAILED) {
+      set_ioctl_error (error, dev->libv4l2 ? "v4l2_mmap" : "mmap", errno,
+          GST_RESOURCE_ERROR_FAILED);
+      while (i > 0) {
+        i--;
+        shrbuf_v4l2_device_unmap (dev, data[i], lengths[i]);
+        data[i] = NULL;
+      }
+      return FALSE;
+    }
+    data[i] = p;
+    lengths[i] = length;
+  }
+  return TRUE;
+}
+
+void
+shrbuf_v4l2_device_unmap (ShrbufV4l2Device * dev, gpointer data, gsize length)
+{
+  if (dev->libv4l2)
+    v4l2_munmap (data, length);
+  else
+    munmap (data, length);
 }
 
 gboolean
@@ -585,6 +658,12 @@ shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,
   out->sequence = buf.sequence;
   out->flags = buf.flags;
   out->timestamp = GST_TIMEVAL_TO_TIME (buf.timestamp);
+  /* A timestamp on another clock (V4L2_BUF_FLAG_TIMESTAMP_COPY or UNKNOWN,
+   * such as the one v4l2loopback copies from its writer): the time of the
+   * dequeue on CLOCK_MONOTONIC instead. */
+  if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
+      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
+    out->timestamp = g_get_monotonic_time () * GST_USECOND;
   if (dev->mplane) {
     for (i = 0; i < n_planes; i++)
       out->bytesused[i] = planes[i].bytesused - planes[i].data_offset;

@@ -57,7 +57,9 @@ typedef struct
   guint index;
   guint32 sequence;
   guint32 flags;
-  GstClockTime timestamp;       /* the driver's timestamp, in ns */
+  GstClockTime timestamp;       /* CLOCK_MONOTONIC, in ns: the driver's
+                                 * timestamp, or the time of DQBUF when the
+                                 * driver's is on another clock */
   guint bytesused[VIDEO_MAX_PLANES];
 } ShrbufV4l2Dequeued;
 
@@ -79,10 +81,14 @@ gboolean shrbuf_v4l2_device_request_buffers (ShrbufV4l2Device * dev,
 gboolean shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev,
     guint index, guint n_planes, gsize lengths[], GError ** error);
 guint32 shrbuf_v4l2_device_fourcc_for (ShrbufV4l2Device * dev,
-    GstVideoFormat format);
+    GstVideoFormat format, gboolean * emulated);
 
 gint shrbuf_v4l2_device_export (ShrbufV4l2Device * dev, guint index,
     guint plane, GError ** error);
+gboolean shrbuf_v4l2_device_map (ShrbufV4l2Device * dev, guint index,
+    guint n_planes, gpointer data[], gsize lengths[], GError ** error);
+void shrbuf_v4l2_device_unmap (ShrbufV4l2Device * dev, gpointer data,
+    gsize length);
 gboolean shrbuf_v4l2_device_queue (ShrbufV4l2Device * dev, guint index,
     guint n_planes, GError ** error);
 gboolean shrbuf_v4l2_device_dequeue (ShrbufV4l2Device * dev, guint n_planes,

@@ -77,6 +77,39 @@ GST_START_TEST (test_known_rows)
 
 GST_END_TEST;
 
+/* Offered in this order: the driver's own formats, then the ones libv4l2
+ * emulates, each in the driver's order; none without a table row. */
+GST_START_TEST (test_offer_order)
+{
+  struct v4l2_fmtdesc descs[] = {
+    {.pixelformat = V4L2_PIX_FMT_MJPEG},
+    {.pixelformat = V4L2_PIX_FMT_RGB24,.flags = V4L2_FMT_FLAG_EMULATED},
+    {.pixelformat = V4L2_PIX_FMT_YUYV},
+    {.pixelformat = V4L2_PIX_FMT_BGR24,.flags = V4L2_FMT_FLAG_EMULATED},
+    {.pixelformat = V4L2_PIX_FMT_NV12},
+    {.pixelformat = V4L2_PIX_FMT_SGRBG8,.flags = V4L2_FMT_FLAG_EMULATED},
+    {.pixelformat = V4L2_PIX_FMT_YUV420,.flags = V4L2_FMT_FLAG_EMULATED},
+    {.pixelformat = V4L2_PIX_FMT_YVU420,.flags = V4L2_FMT_FLAG_EMULATED},
+  };
+  const guint want[] = { 2, 4, 1, 3, 6, 7 };
+  guint order[G_N_ELEMENTS (descs)], n, i;
+
+  n = shrbuf_format_offer_order (descs, G_N_ELEMENTS (descs), order);
+  fail_unless_equals_int (n, G_N_ELEMENTS (want));
+  for (i = 0; i < n; i++)
+    fail_unless_equals_int (order[i], want[i]);
+
+  /* Only emulated ones, only native ones, none. */
+  n = shrbuf_format_offer_order (&descs[6], 2, order);
+  fail_unless (n == 2 && order[0] == 0 && order[1] == 1);
+  n = shrbuf_format_offer_order (&descs[2], 1, order);
+  fail_unless (n == 1 && order[0] == 0);
+  fail_unless_equals_int (shrbuf_format_offer_order (descs, 1, order), 0);
+  fail_unless_equals_int (shrbuf_format_offer_order (descs, 0, order), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 shrbuf_formats_suite (void)
 {
@@ -86,6 +119,7 @@ shrbuf_formats_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_round_trips);
   tcase_add_test (tc, test_known_rows);
+  tcase_add_test (tc, test_offer_order);
   return s;
 }
 

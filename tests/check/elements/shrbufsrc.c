@@ -6,8 +6,9 @@
  * License as published by the Free Software Foundation; either
  * version 2.1 of the License, or (at your option) any later version.
  *
- * The allocator is tested on memfd fds (no driver); capture itself is
- * tested in the VM (tests/vm/cases/3*-src-*.sh).
+ * The allocator is tested on memfd fds (no driver), the copy path's frame
+ * copy on memory of its own; capture itself is tested in the VM
+ * (tests/vm/cases/3*-src-*.sh).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "gstshrbufallocator.h"
+#include "frame-copy.h"
 
 #define SIZE 8192
 
@@ -318,6 +320,130 @@ GST_START_TEST (test_not_a_video_device)
 
 GST_END_TEST;
 
+/* A buffer of @caps from a GstVideoBufferPool, with a GstVideoMeta. */
+static GstBuffer *
+pool_buffer (GstBufferPool ** pool, const gchar * caps_str, GstVideoInfo * info)
+{
+  GstCaps *caps = gst_caps_from_string (caps_str);
+  GstStructure *config;
+  GstBuffer *buf = NULL;
+
+  fail_unless (gst_video_info_from_caps (info, caps));
+  *pool = gst_video_buffer_pool_new ();
+  config = gst_buffer_pool_get_config (*pool);
+  gst_buffer_pool_config_set_params (config, caps, info->size, 0, 0);
+  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  fail_unless (gst_buffer_pool_set_config (*pool, config));
+  fail_unless (gst_buffer_pool_set_active (*pool, TRUE));
+  fail_unless (gst_buffer_pool_acquire_buffer (*pool, &buf, NULL) ==
+      GST_FLOW_OK);
+  fail_unless (gst_buffer_get_video_meta (buf) != NULL);
+  gst_caps_unref (caps);
+  return buf;
+}
+
+static void
+release_pool (GstBufferPool * pool, GstBuffer * buf)
+{
+  gst_buffer_unref (buf);
+  fail_unless (gst_buffer_pool_set_active (pool, FALSE));
+  gst_object_unref (pool);
+}
+
+/* BGRx 64x4 in one block with the driver's bytesperline 320 (64 bytes of
+ * padding a row): the copy has GStreamer's stride, 256, the same pixels
+ * and none of the padding (0xAA, never a pixel value); the source is only
+ * read. */
+GST_START_TEST (test_frame_copy_stride)
+{
+  GstVideoInfo src, dst;
+  GstBufferPool *pool;
+  GstBuffer *out;
+  GstMapInfo map;
+  guint8 *block = g_malloc (320 * 4), *before;
+  gpointer data[1] = { block };
+  gsize sizes[1] = { 320 * 4 };
+  guint x, y;
+
+  for (y = 0; y < 4; y++)
+    for (x = 0; x < 320; x++)
+      block[y * 320 + x] = x < 256 ? (guint8) ((y * 64 + x) % 0xA0) : 0xAA;
+  before = g_memdup2 (block, 320 * 4);
+  gst_video_info_set_format (&src, GST_VIDEO_FORMAT_BGRx, 64, 4);
+  src.stride[0] = 320;
+  src.size = 320 * 4;
+
+  out = pool_buffer (&pool, "video/x-raw,format=BGRx,width=64,height=4", &dst);
+  fail_unless_equals_int (dst.stride[0], 256);
+  fail_unless (shrbuf_frame_copy (&src, 1, data, sizes, out, &dst));
+  fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+  fail_unless_equals_int (map.size, 256 * 4);
+  for (y = 0; y < 4; y++)
+    fail_unless (memcmp (map.data + y * 256, block + y * 320, 256) == 0,
+        "row %u", y);
+  fail_if (memchr (map.data, 0xAA, map.size) != NULL);
+  gst_buffer_unmap (out, &map);
+  fail_unless (memcmp (block, before, 320 * 4) == 0);
+  release_pool (pool, out);
+  g_free (before);
+  g_free (block);
+}
+
+GST_END_TEST;
+
+/* NV12 64x4 one block a plane (NV12M): the chroma plane's offset counts
+ * across the blocks, as in a GstVideoMeta; both planes land in place. */
+GST_START_TEST (test_frame_copy_planes)
+{
+  GstVideoInfo src, dst;
+  GstBufferPool *pool;
+  GstBuffer *out;
+  GstVideoFrame frame;
+  guint8 *y_plane = g_malloc (64 * 4), *uv_plane = g_malloc (64 * 2);
+  gpointer data[2] = { y_plane, uv_plane };
+  gsize sizes[2] = { 64 * 4, 64 * 2 };
+  guint i;
+
+  for (i = 0; i < 64 * 4; i++)
+    y_plane[i] = (guint8) i;
+  for (i = 0; i < 64 * 2; i++)
+    uv_plane[i] = (guint8) (255 - i);
+  gst_video_info_set_format (&src, GST_VIDEO_FORMAT_NV12, 64, 4);
+  src.offset[0] = 0;
+  src.offset[1] = 64 * 4;
+
+  out = pool_buffer (&pool, "video/x-raw,format=NV12,width=64,height=4", &dst);
+  fail_unless (shrbuf_frame_copy (&src, 2, data, sizes, out, &dst));
+  fail_unless (gst_video_frame_map (&frame, &dst, out, GST_MAP_READ));
+  fail_unless (memcmp (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0), y_plane,
+          64 * 4) == 0);
+  fail_unless (memcmp (GST_VIDEO_FRAME_PLANE_DATA (&frame, 1), uv_plane,
+          64 * 2) == 0);
+  gst_video_frame_unmap (&frame);
+  release_pool (pool, out);
+  g_free (y_plane);
+  g_free (uv_plane);
+}
+
+GST_END_TEST;
+
+/* A destination too small for the frame: FALSE, nothing written past it. */
+GST_START_TEST (test_frame_copy_too_small)
+{
+  GstVideoInfo src;
+  guint8 *block = g_malloc0 (256 * 4);
+  gpointer data[1] = { block };
+  gsize sizes[1] = { 256 * 4 };
+  GstBuffer *out = gst_buffer_new_allocate (NULL, 256, NULL);
+
+  gst_video_info_set_format (&src, GST_VIDEO_FORMAT_BGRx, 64, 4);
+  fail_if (shrbuf_frame_copy (&src, 1, data, sizes, out, &src));
+  gst_buffer_unref (out);
+  g_free (block);
+}
+
+GST_END_TEST;
+
 static Suite *
 shrbufsrc_suite (void)
 {
@@ -332,6 +458,9 @@ shrbufsrc_suite (void)
   tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_missing_device);
   tcase_add_test (tc, test_not_a_video_device);
+  tcase_add_test (tc, test_frame_copy_stride);
+  tcase_add_test (tc, test_frame_copy_planes);
+  tcase_add_test (tc, test_frame_copy_too_small);
   return s;
 }
 

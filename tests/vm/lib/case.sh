@@ -134,3 +134,42 @@ sink_caps () {
   grep 'shrbufsink0.GstPad:sink: caps = ' "$1.gst.log" | tail -1 | tr ',' '\n' \
     | sed -n "s/^ *$2=([a-z]*)\([^ ;]*\).*/\1/p"
 }
+
+# --- v4l2loopback: a capture device without VIDIOC_EXPBUF ---
+LOOPBACK=/dev/video9
+
+# loopback_start PATTERN: a writer feeding v4l2loopback 640x480 YUY2 frames
+# of videotestsrc's PATTERN (a still one, so that every frame is the same)
+# at 30 fps; sets WRITER_PID and waits until the device offers capture
+# (exclusive_caps=1: only while a writer streams).
+loopback_start () {
+  gst-launch-1.0 videotestsrc pattern="$1" is-live=true \
+    ! video/x-raw,format=YUY2,width=640,height=480,framerate=30/1 \
+    ! v4l2sink device="$LOOPBACK" > "loopback-$1.gst.log" 2>&1 &
+  WRITER_PID=$!
+  _i=0
+  until v4l2-ctl -d "$LOOPBACK" --info 2>/dev/null | grep -q 'Video Capture$'; do
+    sleep 0.2
+    _i=$((_i + 1))
+    [ $_i -lt 150 ] || { cat "loopback-$1.gst.log"; fail "$LOOPBACK offers no capture after 30 s"; }
+  done
+}
+
+# loopback_stop: stops the writer.
+loopback_stop () {
+  kill -INT "$WRITER_PID" 2>/dev/null
+  wait "$WRITER_PID" 2>/dev/null
+}
+
+# loopback_frame PATTERN FILE: the frame the writer feeds for PATTERN.
+loopback_frame () {
+  gst-launch-1.0 -q videotestsrc pattern="$1" num-buffers=1 \
+    ! video/x-raw,format=YUY2,width=640,height=480 ! filesink location="$2" \
+    || fail "cannot make the writer's frame"
+}
+
+# stat_field KEY FIELD FILE: a field of the shrbufsrc stats srccheck printed
+# as KEY=... in FILE.
+stat_field () {
+  kv "$1" "$3" | sed -n "s/.*[ ,]$2=(g*uint[0-9]*)\([0-9]*\).*/\1/p"
+}

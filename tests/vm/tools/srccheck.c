@@ -10,15 +10,19 @@
  * "appsink name=sink". Every buffer pulled is checked: each memory is a
  * dma-buf with an fd, the buffer has a GstVideoMeta and a
  * GstReferenceTimestampMeta, and in "frames" PTS and driver timestamps
- * increase from buffer to buffer. Prints key=value lines for the case script.
- * dma-bufs are counted system-wide from /sys/kernel/debug/dma_buf/bufinfo.
+ * increase from buffer to buffer. Prints key=value lines for the case script,
+ * among them each warning posted on the bus ("warning=TEXT") and their count
+ * ("warnings=N").
+ * dma-bufs are counted system-wide from /sys/kernel/debug/dma_buf/bufinfo,
+ * mappings of V4L2 devices in /proc/self/maps.
  *
  *   srccheck frames N [OUT.raw] PIPELINE
  *       pulls N buffers; writes the last one's planes, rows without their
- *       padding (read through GstVideoMeta), to OUT.raw.
+ *       padding (read through GstVideoMeta), to OUT.raw. Prints the source's
+ *       stats while playing ("stats=") and after NULL ("stats_stopped=").
  *   srccheck cycles N PIPELINE
- *       N times: PLAYING, pull 2 buffers, NULL; the fd and dma-buf counts
- *       after must equal those after the first cycle.
+ *       N times: PLAYING, pull 2 buffers, NULL; the fd, dma-buf and device
+ *       mapping counts after must equal those after the first cycle.
  *   srccheck orphan PIPELINE
  *       keeps a buffer across PLAYING -> NULL, checks its pixels are
  *       unchanged after the source stopped, then drops it.
@@ -88,9 +92,10 @@ make_pipeline (const gchar * desc, GstElement ** sink)
   return pipeline;
 }
 
-static guint n_qos;
+static guint n_qos, n_warnings;
 
-/* Dies on an error message; counts QoS messages. */
+/* Dies on an error message; counts QoS messages; prints and counts
+ * warnings. */
 static void
 check_bus (GstElement * pipeline)
 {
@@ -108,6 +113,14 @@ check_bus (GstElement * pipeline)
     }
     if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_QOS)
       n_qos++;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      GError *err;
+
+      gst_message_parse_warning (msg, &err, NULL);
+      g_print ("warning=%s: %s\n", GST_OBJECT_NAME (msg->src), err->message);
+      g_error_free (err);
+      n_warnings++;
+    }
     gst_message_unref (msg);
   }
   gst_object_unref (bus);
@@ -222,8 +235,26 @@ count_dmabufs (void)
   return n;
 }
 
+/* Mappings of V4L2 devices (/dev/video*) in this process. */
+static guint
+count_video_maps (void)
+{
+  gchar *text = NULL, **lines;
+  guint n = 0, i;
+
+  if (!g_file_get_contents ("/proc/self/maps", &text, NULL, NULL))
+    die ("cannot read /proc/self/maps");
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i]; i++)
+    if (strstr (lines[i], " /dev/video"))
+      n++;
+  g_strfreev (lines);
+  g_free (text);
+  return n;
+}
+
 static void
-print_stats (GstElement * pipeline)
+print_stats (GstElement * pipeline, const gchar * key)
 {
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GstStructure *stats = NULL;
@@ -233,7 +264,7 @@ print_stats (GstElement * pipeline)
     die ("no element named src");
   g_object_get (src, "stats", &stats, NULL);
   s = gst_structure_to_string (stats);
-  g_print ("stats=%s\n", s);
+  g_print ("%s=%s\n", key, s);
   g_free (s);
   gst_structure_free (stats);
   gst_object_unref (src);
@@ -243,8 +274,8 @@ static void
 print_counts (void)
 {
   g_print ("buffers=%" G_GUINT64_FORMAT "\nmemories=%" G_GUINT64_FORMAT
-      "\ndmabuf=%" G_GUINT64_FORMAT "\nstride=%d\n", n_buffers, n_memories,
-      n_dmabuf, last_stride);
+      "\ndmabuf=%" G_GUINT64_FORMAT "\nstride=%d\nwarnings=%u\n", n_buffers,
+      n_memories, n_dmabuf, last_stride, n_warnings);
 }
 
 static int
@@ -300,10 +331,11 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   }
   if (last)
     gst_sample_unref (last);
-  print_stats (pipeline);
+  print_stats (pipeline, "stats");
   check_bus (pipeline);
-  g_print ("qos=%u\n", n_qos);
+  g_print ("qos=%u\nvideo_maps_playing=%u\n", n_qos, count_video_maps ());
   set_state (pipeline, GST_STATE_NULL);
+  print_stats (pipeline, "stats_stopped");
   print_counts ();
   gst_object_unref (sink);
   gst_object_unref (pipeline);
@@ -314,12 +346,13 @@ static int
 mode_cycles (guint n, const gchar * desc)
 {
   GstElement *sink, *pipeline;
-  guint i, fds_start, fds0 = 0, fds1;
+  guint i, fds_start, fds0 = 0, fds1, maps_start, maps0 = 0, maps1;
   gint bufs_start, bufs0 = 0, bufs1;
   int ret;
 
   fds_start = count_fds ();
   bufs_start = count_dmabufs ();
+  maps_start = count_video_maps ();
   pipeline = make_pipeline (desc, &sink);
   for (i = 0; i < n; i++) {
     set_state (pipeline, GST_STATE_PLAYING);
@@ -329,21 +362,28 @@ mode_cycles (guint n, const gchar * desc)
     if (i == 0) {
       fds0 = count_fds ();
       bufs0 = count_dmabufs ();
-      g_print ("baseline fds=%u dmabufs=%d\n", fds0, bufs0);
+      maps0 = count_video_maps ();
+      g_print ("baseline fds=%u dmabufs=%d\nbaseline_video_maps=%u\n",
+          fds0, bufs0, maps0);
     }
   }
+  check_bus (pipeline);
   fds1 = count_fds ();
   bufs1 = count_dmabufs ();
-  g_print ("cycles=%u\nfds=%u\ndmabufs=%d\n", n, fds1, bufs1);
+  maps1 = count_video_maps ();
+  g_print ("cycles=%u\nfds=%u\ndmabufs=%d\nvideo_maps=%u\n", n, fds1, bufs1,
+      maps1);
   print_counts ();
-  ret = fds1 == fds0 && bufs1 == bufs0 ? 0 : 2;
+  ret = fds1 == fds0 && bufs1 == bufs0 && maps1 == maps0 ? 0 : 2;
   /* The pipeline gone (appsink keeps its last buffer until then), the
    * counts are those from before it existed. */
   gst_object_unref (sink);
   gst_object_unref (pipeline);
-  g_print ("start fds=%u dmabufs=%d\nend fds=%u dmabufs=%d\n", fds_start,
-      bufs_start, count_fds (), count_dmabufs ());
-  if (count_fds () != fds_start || count_dmabufs () != bufs_start)
+  g_print ("start fds=%u dmabufs=%d video_maps=%u\nend fds=%u dmabufs=%d "
+      "video_maps=%u\n", fds_start, bufs_start, maps_start, count_fds (),
+      count_dmabufs (), count_video_maps ());
+  if (count_fds () != fds_start || count_dmabufs () != bufs_start
+      || count_video_maps () != maps_start)
     ret = 3;
   return ret;
 }
@@ -436,7 +476,7 @@ mode_renegotiate (const gchar * to, const gchar * desc)
   gst_caps_unref (caps);
   g_byte_array_unref (before);
   g_byte_array_unref (after);
-  print_stats (pipeline);
+  print_stats (pipeline, "stats");
   set_state (pipeline, GST_STATE_NULL);
   print_counts ();
   gst_object_unref (filter);

@@ -2,8 +2,8 @@
  *
  *   vmtool cmp-frame SHOT.ppm FRAME.raw WIDTH HEIGHT FOURCC [STRIDE]
  *       compares a screendump with a raw frame (XR24/AR24, as V4L2 and DRM
- *       lay them out: B, G, R, X bytes) at the screendump's top left;
- *       exit 0 only when every pixel matches.
+ *       lay them out: B, G, R, X bytes; or BGR3: B, G, R) at the
+ *       screendump's top left; exit 0 only when every pixel matches.
  *   vmtool crc DATA [SAME]
  *       reads a DRM debugfs CRC data file (one entry a read) until SAME
  *       (default 3) entries in a row carry the same CRC, and prints it;
@@ -15,6 +15,10 @@
  *   vmtool ioctl-errno DEVICE CMD
  *       issues ioctl CMD (a number) with a zeroed 256-byte argument and
  *       prints the errno name it failed with (or "0").
+ *   vmtool expbuf DEVICE
+ *       REQBUFS(MMAP, 4) on the device's capture queue, then VIDIOC_EXPBUF
+ *       of buffer 0 as a streaming application would; prints "0" when the
+ *       driver gave a dma-buf fd, else the errno name EXPBUF failed with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +30,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/videodev2.h>
 
 static unsigned char *
 read_file (const char *path, size_t *len)
@@ -92,18 +97,22 @@ cmp_frame (int argc, char **argv)
 {
   unsigned char *ppm, *raw;
   size_t ppm_len, raw_len;
-  int pw, ph, w, h, stride, x, y;
+  int pw, ph, w, h, stride, bpp, x, y;
   long off, bad = 0, first_x = -1, first_y = -1;
 
   if (argc < 6)
     return 2;
   w = atoi (argv[3]);
   h = atoi (argv[4]);
-  if (strcmp (argv[5], "XR24") != 0 && strcmp (argv[5], "AR24") != 0) {
+  if (strcmp (argv[5], "XR24") == 0 || strcmp (argv[5], "AR24") == 0) {
+    bpp = 4;
+  } else if (strcmp (argv[5], "BGR3") == 0) {
+    bpp = 3;
+  } else {
     fprintf (stderr, "vmtool: unsupported fourcc %s\n", argv[5]);
     return 2;
   }
-  stride = argc > 6 ? atoi (argv[6]) : w * 4;
+  stride = argc > 6 ? atoi (argv[6]) : w * bpp;
   ppm = read_file (argv[1], &ppm_len);
   raw = read_file (argv[2], &raw_len);
   if (!ppm || !raw)
@@ -113,7 +122,7 @@ cmp_frame (int argc, char **argv)
     fprintf (stderr, "vmtool: %s is not a complete P6 PPM\n", argv[1]);
     return 2;
   }
-  if (pw < w || ph < h || raw_len < (size_t) stride * (h - 1) + w * 4) {
+  if (pw < w || ph < h || raw_len < (size_t) stride * (h - 1) + w * bpp) {
     fprintf (stderr, "vmtool: screen %dx%d, frame %dx%d stride %d in %zu "
         "bytes: sizes do not fit\n", pw, ph, w, h, stride, raw_len);
     return 1;
@@ -121,7 +130,7 @@ cmp_frame (int argc, char **argv)
   for (y = 0; y < h; y++) {
     for (x = 0; x < w; x++) {
       const unsigned char *s = ppm + off + ((size_t) y * pw + x) * 3;
-      const unsigned char *r = raw + (size_t) y * stride + x * 4;
+      const unsigned char *r = raw + (size_t) y * stride + x * bpp;
       if (s[0] != r[2] || s[1] != r[1] || s[2] != r[0]) {
         if (!bad++) {
           first_x = x;
@@ -222,6 +231,54 @@ ioctl_errno (int argc, char **argv)
   return 0;
 }
 
+static int
+expbuf (int argc, char **argv)
+{
+  struct v4l2_capability cap;
+  struct v4l2_requestbuffers req;
+  struct v4l2_exportbuffer exp;
+  unsigned int caps;
+  int fd, ret, type;
+
+  if (argc < 2)
+    return 2;
+  fd = open (argv[1], O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    fprintf (stderr, "vmtool: %s: %s\n", argv[1], strerror (errno));
+    return 2;
+  }
+  memset (&cap, 0, sizeof cap);
+  if (ioctl (fd, VIDIOC_QUERYCAP, &cap) < 0) {
+    fprintf (stderr, "vmtool: QUERYCAP: %s\n", strerror (errno));
+    return 2;
+  }
+  caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps :
+      cap.capabilities;
+  type = (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) ?
+      V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  memset (&req, 0, sizeof req);
+  req.type = type;
+  req.memory = V4L2_MEMORY_MMAP;
+  /* Not fewer than a writer has: v4l2loopback shares one count. */
+  req.count = 4;
+  if (ioctl (fd, VIDIOC_REQBUFS, &req) < 0 || req.count < 1) {
+    fprintf (stderr, "vmtool: REQBUFS: %s\n", strerror (errno));
+    return 2;
+  }
+  memset (&exp, 0, sizeof exp);
+  exp.type = type;
+  exp.index = 0;
+  exp.flags = O_CLOEXEC | O_RDWR;
+  ret = ioctl (fd, VIDIOC_EXPBUF, &exp);
+  printf ("%s\n", ret == 0 ? "0" : strerrorname_np (errno));
+  if (ret == 0)
+    close (exp.fd);
+  req.count = 0;
+  ioctl (fd, VIDIOC_REQBUFS, &req);
+  close (fd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -233,7 +290,10 @@ main (int argc, char **argv)
     return rusage_run (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "ioctl-errno") == 0)
     return ioctl_errno (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "expbuf") == 0)
+    return expbuf (argc - 1, argv + 1);
   fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
-      "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD\n");
+      "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD "
+      "| expbuf DEVICE\n");
   return 2;
 }
