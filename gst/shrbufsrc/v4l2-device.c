@@ -524,9 +524,10 @@ buffer_init (ShrbufV4l2Device * dev, struct v4l2_buffer *buf,
   }
 }
 
-gboolean
-shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
-    guint n_planes, gsize lengths[], GError ** error)
+/* QUERYBUF: each plane's length and mmap() offset. */
+static gboolean
+query_planes (ShrbufV4l2Device * dev, guint index, guint n_planes,
+    gsize lengths[], off_t offsets[], GError ** error)
 {
   struct v4l2_plane planes[VIDEO_MAX_PLANES] = { {0}, };
   struct v4l2_buffer buf = { 0, };
@@ -538,13 +539,20 @@ shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
         GST_RESOURCE_ERROR_FAILED);
     return FALSE;
   }
-  if (dev->mplane) {
-    for (i = 0; i < n_planes; i++)
-      lengths[i] = planes[i].length;
-  } else {
-    lengths[0] = buf.length;
+  for (i = 0; i < n_planes; i++) {
+    lengths[i] = dev->mplane ? planes[i].length : buf.length;
+    offsets[i] = dev->mplane ? planes[i].m.mem_offset : buf.m.offset;
   }
   return TRUE;
+}
+
+gboolean
+shrbuf_v4l2_device_query_plane_lengths (ShrbufV4l2Device * dev, guint index,
+    guint n_planes, gsize lengths[], GError ** error)
+{
+  off_t offsets[VIDEO_MAX_PLANES];
+
+  return query_planes (dev, index, n_planes, lengths, offsets, error);
 }
 
 /* EXPBUF: a new dma-buf fd (O_CLOEXEC | O_RDWR) the caller owns, or minus
@@ -578,19 +586,14 @@ gboolean
 shrbuf_v4l2_device_map (ShrbufV4l2Device * dev, guint index, guint n_planes,
     gpointer data[], gsize lengths[], GError ** error)
 {
-  struct v4l2_plane planes[VIDEO_MAX_PLANES] = { {0}, };
-  struct v4l2_buffer buf = { 0, };
+  off_t offsets[VIDEO_MAX_PLANES];
   guint i;
 
-  buffer_init (dev, &buf, planes, index, n_planes);
-  if (dev_ioctl (dev, VIDIOC_QUERYBUF, &buf) < 0) {
-    set_ioctl_error (error, "VIDIOC_QUERYBUF", errno,
-        GST_RESOURCE_ERROR_FAILED);
+  if (!query_planes (dev, index, n_planes, lengths, offsets, error))
     return FALSE;
-  }
   for (i = 0; i < n_planes; i++) {
-    gsize length = dev->mplane ? planes[i].length : buf.length;
-    off_t offset = dev->mplane ? planes[i].m.mem_offset : buf.m.offset;
+    gsize length = lengths[i];
+    off_t offset = offsets[i];
     gpointer p = dev->libv4l2 ?
         v4l2_mmap (NULL, length, PROT_READ, MAP_SHARED, dev->fd, offset) :
         mmap (NULL, length, PROT_READ, MAP_SHARED, dev->fd, offset);
@@ -606,7 +609,6 @@ shrbuf_v4l2_device_map (ShrbufV4l2Device * dev, guint index, guint n_planes,
       return FALSE;
     }
     data[i] = p;
-    lengths[i] = length;
   }
   return TRUE;
 }
