@@ -238,7 +238,7 @@ gst_shrbuf_src_start (GstBaseSrc * src)
   self->frames = self->dropped = self->exported = self->copied = 0;
   GST_OBJECT_UNLOCK (self);
   g_atomic_int_set (&self->queued, 0);
-  g_clear_pointer (&self->copy_warned, g_free);
+  g_hash_table_remove_all (self->copy_warned);
 
   self->dev = shrbuf_v4l2_device_open (path, fd, &err);
   if (self->dev == NULL) {
@@ -293,7 +293,7 @@ gst_shrbuf_src_stop (GstBaseSrc * src)
     self->poll = NULL;
   }
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
-  g_clear_pointer (&self->copy_warned, g_free);
+  g_hash_table_remove_all (self->copy_warned);
   return TRUE;
 }
 
@@ -507,11 +507,13 @@ export_buffers (GstShrbufSrc * self)
       goto failed;
     for (p = 0; p < self->fmt.n_planes; p++) {
       fds[p] = shrbuf_v4l2_device_export (self->dev, i, p, &err);
-      if (fds[p] < 0 && i == 0 && (fds[p] == -ENOTTY || fds[p] == -EINVAL))
-        return export_unsupported (self, -fds[p], err);
       if (fds[p] < 0) {
+        gint err_no = -fds[p];
+
         while (p > 0)
           close (fds[--p]);
+        if (i == 0 && (err_no == ENOTTY || err_no == EINVAL))
+          return export_unsupported (self, err_no, err);
         goto failed;
       }
     }
@@ -928,12 +930,11 @@ copy_start (GstShrbufSrc * self)
   GST_DEBUG_OBJECT (self, "copying frames (%s): %u buffers mapped, no shrbuf "
       "ledger (it records exported dma-bufs only)", self->copy_reason,
       self->n_buffers);
-  if (g_strcmp0 (self->copy_reason, self->copy_warned) != 0) {
+  if (!g_hash_table_contains (self->copy_warned, self->copy_reason)) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s, copying frames",
             self->copy_reason), ("each frame is copied into a buffer of a "
             "video pool and counted in the stats' \"copied\""));
-    g_free (self->copy_warned);
-    self->copy_warned = g_strdup (self->copy_reason);
+    g_hash_table_add (self->copy_warned, g_strdup (self->copy_reason));
   }
   return TRUE;
 }
@@ -1043,6 +1044,12 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
       ret = GST_FLOW_ERROR;
     }
     gst_clear_object (&pool);
+    if (buffer == NULL) {
+      /* Counted, not copied (flushing, say): a dropped frame. */
+      GST_OBJECT_LOCK (self);
+      self->dropped++;
+      GST_OBJECT_UNLOCK (self);
+    }
   }
 
   /* Back to the driver before the copy goes downstream. */
@@ -1251,7 +1258,7 @@ gst_shrbuf_src_finalize (GObject * object)
   GstShrbufSrc *self = GST_SHRBUF_SRC (object);
 
   g_free (self->device);
-  g_free (self->copy_warned);
+  g_hash_table_unref (self->copy_warned);
   G_OBJECT_CLASS (gst_shrbuf_src_parent_class)->finalize (object);
 }
 
@@ -1361,6 +1368,8 @@ gst_shrbuf_src_init (GstShrbufSrc * self)
   self->device_fd = DEFAULT_DEVICE_FD;
   self->queue_depth = DEFAULT_QUEUE_DEPTH;
   self->broker = DEFAULT_BROKER;
+  self->copy_warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

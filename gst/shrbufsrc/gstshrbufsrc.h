@@ -78,8 +78,8 @@ struct _GstShrbufSrc
    * gstshrbufsrc.c): the driver's buffers are mapped and each frame is
    * copied into a buffer of the pool decide_allocation() chose. */
   gchar *copy_reason;           /* owned: why, or NULL (exporting) */
-  gchar *copy_warned;           /* owned: the reason last posted as a
-                                 * warning since start() */
+  GHashTable *copy_warned;      /* owned: the reasons posted as a warning
+                                 * since start() */
   gpointer *mapped;             /* owned: n_buffers * fmt.n_planes
                                  * mappings, unmapped in stop_streaming() */
   gsize *mapped_lengths;
