@@ -757,6 +757,16 @@ copy_pool:
   return ret;
 }
 
+/* One frame's time at the negotiated rate; GST_CLOCK_TIME_NONE if none. */
+static GstClockTime
+frame_duration (GstShrbufSrc * self)
+{
+  if (self->info.fps_n <= 0)
+    return GST_CLOCK_TIME_NONE;
+  return gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
+      self->info.fps_n);
+}
+
 static gboolean
 gst_shrbuf_src_query (GstBaseSrc * src, GstQuery * query)
 {
@@ -764,8 +774,7 @@ gst_shrbuf_src_query (GstBaseSrc * src, GstQuery * query)
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY && self->streaming
       && self->info.fps_n > 0) {
-    GstClockTime frame = gst_util_uint64_scale_int (GST_SECOND,
-        self->info.fps_d, self->info.fps_n);
+    GstClockTime frame = frame_duration (self);
 
     /* A frame is ready one frame time after it started; the driver holds
      * at most n_buffers of them. */
@@ -891,6 +900,38 @@ count_frame (GstShrbufSrc * self, guint32 sequence, gboolean bad,
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
+/* The frame's running time and duration; counts it (and any gap before
+ * it). Returns TRUE when the driver flagged it as bad (a dropped frame). */
+static gboolean
+time_frame (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
+    GstClockTime * pts, GstClockTime * duration)
+{
+  gboolean bad = (dq->flags & V4L2_BUF_FLAG_ERROR) != 0;
+
+  *duration = frame_duration (self);
+  *pts = running_time_of (self, dq->timestamp);
+  count_frame (self, dq->sequence, bad, *pts, *duration);
+  return bad;
+}
+
+/* Timestamps and offsets of frame @dq on @buffer, and the driver's own
+ * timestamp as a reference timestamp meta. */
+static void
+stamp_buffer (GstBuffer * buffer, const ShrbufV4l2Dequeued * dq,
+    GstClockTime pts, GstClockTime duration)
+{
+  GstCaps *refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
+
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DTS (buffer) = pts;
+  GST_BUFFER_DURATION (buffer) = duration;
+  GST_BUFFER_OFFSET (buffer) = dq->sequence;
+  GST_BUFFER_OFFSET_END (buffer) = dq->sequence + 1;
+  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq->timestamp,
+      GST_CLOCK_TIME_NONE);
+  gst_caps_unref (refcaps);
+}
+
 /* The copy path. When the driver cannot export its buffers (VIDIOC_EXPBUF
  * fails with ENOTTY or EINVAL) or the format is one libv4l2 only emulates,
  * configure() maps the driver's MMAP buffers (through libv4l2, which
@@ -1008,8 +1049,7 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
 {
   GstBufferPool *pool = NULL;
   GstBuffer *buffer = NULL;
-  GstCaps *refcaps;
-  GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
+  GstClockTime pts, duration;
   GstFlowReturn ret = GST_FLOW_OK;
   GError *err = NULL;
   gsize sizes[VIDEO_MAX_PLANES];
@@ -1023,12 +1063,7 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
             "%u, which is not ours to fill", dq->index));
     return GST_FLOW_ERROR;
   }
-  if (self->info.fps_n > 0)
-    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
-        self->info.fps_n);
-  pts = running_time_of (self, dq->timestamp);
-  bad = (dq->flags & V4L2_BUF_FLAG_ERROR) != 0;
-  count_frame (self, dq->sequence, bad, pts, duration);
+  bad = time_frame (self, dq, &pts, &duration);
 
   if (!bad) {
     for (i = 0; i < n; i++)
@@ -1063,15 +1098,7 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   if (buffer == NULL)
     return ret;
 
-  GST_BUFFER_PTS (buffer) = pts;
-  GST_BUFFER_DTS (buffer) = pts;
-  GST_BUFFER_DURATION (buffer) = duration;
-  GST_BUFFER_OFFSET (buffer) = dq->sequence;
-  GST_BUFFER_OFFSET_END (buffer) = dq->sequence + 1;
-  refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
-  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq->timestamp,
-      GST_CLOCK_TIME_NONE);
-  gst_caps_unref (refcaps);
+  stamp_buffer (buffer, dq, pts, duration);
 
   GST_OBJECT_LOCK (self);
   self->copied++;
@@ -1089,13 +1116,11 @@ static GstFlowReturn
 gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
-  GstCaps *refcaps;
   ShrbufV4l2Dequeued dq;
   GstFlowReturn ret;
   GstBuffer *buffer;
-  GstClockTime pts, duration = GST_CLOCK_TIME_NONE;
+  GstClockTime pts, duration;
   gsize used[VIDEO_MAX_PLANES];
-  gboolean bad;
   guint i;
 
   if (!self->streaming)
@@ -1131,13 +1156,7 @@ again:
     return GST_FLOW_ERROR;
   }
 
-  if (self->info.fps_n > 0)
-    duration = gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
-        self->info.fps_n);
-  pts = running_time_of (self, dq.timestamp);
-  bad = (dq.flags & V4L2_BUF_FLAG_ERROR) != 0;
-  count_frame (self, dq.sequence, bad, pts, duration);
-  if (bad) {
+  if (time_frame (self, &dq, &pts, &duration)) {
     /* Re-queued as it goes. */
     gst_buffer_unref (buffer);
     goto again;
@@ -1151,15 +1170,7 @@ again:
       GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
       self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
       self->info.offset, self->info.stride);
-  GST_BUFFER_PTS (buffer) = pts;
-  GST_BUFFER_DTS (buffer) = pts;
-  GST_BUFFER_DURATION (buffer) = duration;
-  GST_BUFFER_OFFSET (buffer) = dq.sequence;
-  GST_BUFFER_OFFSET_END (buffer) = dq.sequence + 1;
-  refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
-  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq.timestamp,
-      GST_CLOCK_TIME_NONE);
-  gst_caps_unref (refcaps);
+  stamp_buffer (buffer, &dq, pts, duration);
 
   GST_OBJECT_LOCK (self);
   self->exported++;
