@@ -33,6 +33,7 @@
 #include "dumb-allocator.h"
 #include "formats.h"
 #include "ledger.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -97,12 +98,6 @@ template_caps (void)
 
 /* ---- scanout state ---- */
 
-static guint64
-monotonic_ns (void)
-{
-  return (guint64) g_get_monotonic_time () * GST_USECOND;
-}
-
 /* With the shrbuf broker: a frame that carries a slot of its source's
  * ledger (ShrbufSlotMeta) has the slot held while it is on screen, and
  * released EMPTY when it is replaced, so that the ledger tells the frame on
@@ -154,6 +149,13 @@ on_flip (guint64 flip_time, gpointer user_data)
       self->latencies[self->latency_count % SHRBUF_SINK_LATENCY_WINDOW] = l;
       self->latency_count++;
       self->latency_sum += l;
+      /* One line a frame, for the tests that check the latency against
+       * the source's own timestamps. */
+      GST_DEBUG_OBJECT (self, "flip: offset %" G_GUINT64_FORMAT ", capture %"
+          G_GUINT64_FORMAT " ns (%s), flip %" G_GUINT64_FORMAT " ns, latency %"
+          G_GUINT64_FORMAT " ns", self->pending_seq, self->pending_capture,
+          self->pending_capture_from_meta ? "reference timestamp" : "PTS",
+          flip_time, l);
     }
     if (self->pending_deadline
         && flip_time > self->pending_deadline + self->frame_duration)
@@ -537,8 +539,9 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 
   self->info = info;
   self->drm_format = sf->drm;
-  self->frame_duration = info.fps_n > 0 ? gst_util_uint64_scale_int
-      (GST_SECOND, info.fps_d, info.fps_n) : DEFAULT_FRAME_DURATION;
+  self->frame_duration = shrbuf_frame_duration (info.fps_n, info.fps_d);
+  if (!GST_CLOCK_TIME_IS_VALID (self->frame_duration))
+    self->frame_duration = DEFAULT_FRAME_DURATION;
   self->configured = TRUE;
 
   shrbuf_kms_output_get_display_size (self->out, &w, &h);
@@ -666,58 +669,31 @@ copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
 }
 
 /* The capture time on CLOCK_MONOTONIC (ns), from the reference timestamp
- * meta (timestamp/x-unix or timestamp/x-monotonic) or else the PTS on the
- * pipeline clock; 0 when unknown. Also the presentation deadline. */
+ * meta (clock.h) or else the PTS on the pipeline clock, 0 when unknown;
+ * @from_meta says which. Also the presentation deadline. */
 static void
 frame_times (GstShrbufSink * self, GstBuffer * buffer, guint64 * capture,
-    guint64 * deadline)
+    gboolean * from_meta, guint64 * deadline)
 {
-  static GstStaticCaps mono_caps = GST_STATIC_CAPS ("timestamp/x-monotonic");
-  static GstStaticCaps unix_caps = GST_STATIC_CAPS ("timestamp/x-unix");
   GstBaseSink *bsink = GST_BASE_SINK (self);
-  GstReferenceTimestampMeta *meta;
-  GstClock *clock;
-  GstClockTime running, base;
-  GstCaps *caps;
-  gint64 offset;
-  guint64 now = monotonic_ns ();
+  GstClockTime running;
+  guint64 pts_mono;
 
   *capture = *deadline = 0;
-  caps = gst_static_caps_get (&mono_caps);
-  meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
-  gst_caps_unref (caps);
-  if (meta) {
-    *capture = meta->timestamp;
-  } else {
-    caps = gst_static_caps_get (&unix_caps);
-    meta = gst_buffer_get_reference_timestamp_meta (buffer, caps);
-    gst_caps_unref (caps);
-    if (meta)
-      *capture = meta->timestamp - (g_get_real_time () -
-          g_get_monotonic_time ()) * GST_USECOND;
-  }
-
-  clock = gst_element_get_clock (GST_ELEMENT (self));
-  if (!clock)
-    return;
-  offset = (gint64) now - (gint64) gst_clock_get_time (clock);
-  gst_object_unref (clock);
-  base = gst_element_get_base_time (GST_ELEMENT (self));
+  *from_meta = shrbuf_buffer_get_capture_time (buffer, capture);
   GST_OBJECT_LOCK (self);
   running = gst_segment_to_running_time (&bsink->segment, GST_FORMAT_TIME,
       GST_BUFFER_PTS (buffer));
   GST_OBJECT_UNLOCK (self);
-  if (!GST_CLOCK_TIME_IS_VALID (running))
-    return;
-  if (!*capture && (gint64) (running + base) + offset > 0)
-    *capture = running + base + offset;
-  if (gst_base_sink_get_sync (bsink))
-    *deadline = running + base + offset +
-        gst_base_sink_get_latency (bsink) +
+  pts_mono = shrbuf_clock_monotonic_of (GST_ELEMENT (self), running);
+  if (!*from_meta)
+    *capture = pts_mono;
+  if (pts_mono && gst_base_sink_get_sync (bsink))
+    *deadline = pts_mono + gst_base_sink_get_latency (bsink) +
         gst_base_sink_get_render_delay (bsink);
   GST_LOG_OBJECT (self, "capture %" G_GUINT64_FORMAT " (%s), deadline %"
-      G_GUINT64_FORMAT ", now %" G_GUINT64_FORMAT, *capture,
-      meta ? "reference timestamp" : "PTS", *deadline, now);
+      G_GUINT64_FORMAT, *capture, *from_meta ? "reference timestamp" : "PTS",
+      *deadline);
 }
 
 static GstFlowReturn
@@ -730,6 +706,7 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
   gboolean made, copied = FALSE, waited;
   GstVideoRectangle rect;
   guint64 capture, deadline;
+  gboolean from_meta;
 
   if (!self->configured) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -770,7 +747,7 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
     }
     copied = TRUE;
   }
-  frame_times (self, buffer, &capture, &deadline);
+  frame_times (self, buffer, &capture, &from_meta, &deadline);
 
   GST_OBJECT_LOCK (self);
   rect = self->render_rect;
@@ -808,6 +785,8 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
   self->pending_fb = fb;
   self->pending_since = g_get_monotonic_time ();
   self->pending_capture = capture;
+  self->pending_capture_from_meta = from_meta;
+  self->pending_seq = GST_BUFFER_OFFSET (buffer);
   self->pending_deadline = deadline;
   g_mutex_unlock (&self->lock);
 

@@ -67,6 +67,8 @@ struct _GstShrbufSink
   ShrbufFb *pending_fb;
   gint64 pending_since;         /* g_get_monotonic_time () of the commit */
   guint64 pending_capture;      /* CLOCK_MONOTONIC ns, 0: unknown */
+  gboolean pending_capture_from_meta;   /* else from the PTS */
+  guint64 pending_seq;          /* GST_BUFFER_OFFSET, for the log */
   guint64 pending_deadline;     /* CLOCK_MONOTONIC ns, 0: unknown */
   GstBuffer *on_screen;         /* being scanned out */
   gboolean on_screen_marked;    /* its broker slot held by the sink */

@@ -17,6 +17,7 @@
 #endif
 
 #include "kms-output.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -773,7 +774,7 @@ shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
   out->need_modeset = FALSE;
   out->used_plane = TRUE;
   if (completed)
-    out->flip_func (g_get_monotonic_time () * GST_USECOND, out->user_data);
+    out->flip_func (shrbuf_clock_monotonic_ns (), out->user_data);
   return TRUE;
 }
 

@@ -39,6 +39,7 @@
 #include "gstshrbufallocator.h"
 #include "frame-copy.h"
 #include "formats.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <string.h>
@@ -72,10 +73,6 @@ gst_shrbuf_src_broker_get_type (void)
 #define MIN_QUEUE_DEPTH 2
 #define MAX_QUEUE_DEPTH 32
 #define DEFAULT_BROKER GST_SHRBUF_SRC_BROKER_AUTO
-
-/* The caps of GstReferenceTimestampMeta carrying the driver's timestamp
- * (CLOCK_MONOTONIC, as V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC says). */
-#define REFERENCE_CAPS "timestamp/x-linux-monotonic"
 
 enum
 {
@@ -757,14 +754,10 @@ copy_pool:
   return ret;
 }
 
-/* One frame's time at the negotiated rate; GST_CLOCK_TIME_NONE if none. */
 static GstClockTime
 frame_duration (GstShrbufSrc * self)
 {
-  if (self->info.fps_n <= 0)
-    return GST_CLOCK_TIME_NONE;
-  return gst_util_uint64_scale_int (GST_SECOND, self->info.fps_d,
-      self->info.fps_n);
+  return shrbuf_frame_duration (self->info.fps_n, self->info.fps_d);
 }
 
 static gboolean
@@ -841,27 +834,6 @@ failed:
   return GST_FLOW_ERROR;
 }
 
-/* The driver's timestamp (CLOCK_MONOTONIC) as running time: now on the
- * pipeline clock, less the time since the driver stamped the frame. */
-static GstClockTime
-running_time_of (GstShrbufSrc * self, GstClockTime driver_ts)
-{
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  GstClockTime now, base, delay, mono;
-
-  if (clock == NULL)
-    return GST_CLOCK_TIME_NONE;
-  now = gst_clock_get_time (clock);
-  base = gst_element_get_base_time (GST_ELEMENT (self));
-  gst_object_unref (clock);
-
-  mono = g_get_monotonic_time () * GST_USECOND;
-  delay = mono > driver_ts ? mono - driver_ts : 0;
-  if (now < base + delay)
-    return 0;
-  return now - base - delay;
-}
-
 /* Counts a dequeued frame: sequence gaps (frames the driver skipped) and
  * a frame the driver flagged as bad are dropped frames, with a QoS
  * message. */
@@ -909,7 +881,7 @@ time_frame (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   gboolean bad = (dq->flags & V4L2_BUF_FLAG_ERROR) != 0;
 
   *duration = frame_duration (self);
-  *pts = running_time_of (self, dq->timestamp);
+  *pts = shrbuf_clock_running_time_of (GST_ELEMENT (self), dq->timestamp);
   count_frame (self, dq->sequence, bad, *pts, *duration);
   return bad;
 }
@@ -920,16 +892,12 @@ static void
 stamp_buffer (GstBuffer * buffer, const ShrbufV4l2Dequeued * dq,
     GstClockTime pts, GstClockTime duration)
 {
-  GstCaps *refcaps = gst_caps_new_empty_simple (REFERENCE_CAPS);
-
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DTS (buffer) = pts;
   GST_BUFFER_DURATION (buffer) = duration;
   GST_BUFFER_OFFSET (buffer) = dq->sequence;
   GST_BUFFER_OFFSET_END (buffer) = dq->sequence + 1;
-  gst_buffer_add_reference_timestamp_meta (buffer, refcaps, dq->timestamp,
-      GST_CLOCK_TIME_NONE);
-  gst_caps_unref (refcaps);
+  shrbuf_buffer_add_capture_time (buffer, dq->timestamp);
 }
 
 /* The copy path. When the driver cannot export its buffers (VIDIOC_EXPBUF
@@ -1176,8 +1144,9 @@ again:
   self->exported++;
   GST_OBJECT_UNLOCK (self);
 
-  GST_LOG_OBJECT (self, "buffer %u, sequence %u, pts %" GST_TIME_FORMAT,
-      dq.index, dq.sequence, GST_TIME_ARGS (pts));
+  GST_LOG_OBJECT (self, "buffer %u, sequence %u, pts %" GST_TIME_FORMAT
+      ", driver timestamp %" G_GUINT64_FORMAT " ns", dq.index, dq.sequence,
+      GST_TIME_ARGS (pts), dq.timestamp);
   *outbuf = buffer;
   return GST_FLOW_OK;
 }

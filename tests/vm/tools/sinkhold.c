@@ -8,8 +8,8 @@
  * in a GstBuffer of its own whose release is watched. After each push and a
  * pause long enough for the flip, it prints the frames still referenced
  * ("frame N: held N"); then a DRAIN query, and the state after it; then the
- * sink's stats. Each frame carries a timestamp/x-monotonic reference
- * timestamp of its push, so the stats' latency is push to flip.
+ * sink's stats. Each frame carries a capture-time reference timestamp
+ * (clock.h) of its push, so the stats' latency is push to flip.
  *
  * With FRAMEBUFFER_DEBUGFS_FILE (/sys/kernel/debug/dri/N/framebuffer), the
  * caps then change to 800x600 and two frames from a new pool of two
@@ -29,12 +29,13 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "clock.h"
+
 #define POOL_BUFFERS 4
 #define MAX_FRAMES 64
 #define PAUSE_MS 400
 
 static gint alive[MAX_FRAMES];
-static GstCaps *mono_caps;
 
 static void
 released (gpointer data, GstMiniObject * obj)
@@ -105,8 +106,7 @@ push_frame (GstElement * src, GstBuffer * p, gint i, gint w, gint h)
               0)));
   gst_buffer_add_video_meta_full (b, GST_VIDEO_FRAME_FLAG_NONE,
       GST_VIDEO_FORMAT_BGRx, w, h, 1, m->offset, m->stride);
-  gst_buffer_add_reference_timestamp_meta (b, mono_caps,
-      g_get_monotonic_time () * GST_USECOND, GST_CLOCK_TIME_NONE);
+  shrbuf_buffer_add_capture_time (b, shrbuf_clock_monotonic_ns ());
   GST_BUFFER_PTS (b) = i * GST_SECOND / 30;
   GST_BUFFER_DURATION (b) = GST_SECOND / 30;
   g_atomic_int_set (&alive[i], 1);
@@ -153,7 +153,6 @@ main (int argc, char **argv)
         "[FRAMEBUFFER_DEBUGFS_FILE]\n", MAX_FRAMES - 2);
     return 2;
   }
-  mono_caps = gst_caps_new_empty_simple ("timestamp/x-monotonic");
   caps = gst_caps_from_string ("video/x-raw,format=BGRx,width=640,"
       "height=480,framerate=30/1");
   desc = g_strdup_printf ("appsrc name=src format=time ! shrbufsink "
@@ -278,7 +277,6 @@ main (int argc, char **argv)
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   gst_caps_unref (caps);
-  gst_caps_unref (mono_caps);
   printf ("%s\n", ok ? "ok" : "FAILED");
   return ok ? 0 : 1;
 }

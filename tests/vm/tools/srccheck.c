@@ -46,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 static guint padding_right;
 static guint64 n_buffers, n_memories, n_dmabuf;
 static gint last_stride = -1;
@@ -143,7 +145,7 @@ pull (GstElement * pipeline, GstElement * sink)
       20 * GST_SECOND);
   GstBuffer *buf;
   GstVideoMeta *meta;
-  GstCaps *refcaps;
+  guint64 capture;
   guint i;
 
   check_bus (pipeline);
@@ -165,10 +167,8 @@ pull (GstElement * pipeline, GstElement * sink)
   if (meta == NULL)
     die ("buffer %" G_GUINT64_FORMAT " has no GstVideoMeta", n_buffers);
   last_stride = meta->stride[0];
-  refcaps = gst_caps_new_empty_simple ("timestamp/x-linux-monotonic");
-  if (gst_buffer_get_reference_timestamp_meta (buf, refcaps) == NULL)
+  if (!shrbuf_buffer_get_capture_time (buf, &capture))
     die ("buffer %" G_GUINT64_FORMAT " has no reference timestamp", n_buffers);
-  gst_caps_unref (refcaps);
   if (!GST_BUFFER_PTS_IS_VALID (buf))
     die ("buffer %" G_GUINT64_FORMAT " has no PTS", n_buffers);
   return sample;
@@ -290,12 +290,9 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   set_state (pipeline, GST_STATE_PLAYING);
   for (i = 0; i < n && (sample = pull (pipeline, sink)); i++) {
     GstBuffer *buf = gst_sample_get_buffer (sample);
-    GstCaps *refcaps = gst_caps_new_empty_simple
-        ("timestamp/x-linux-monotonic");
-    GstClockTime ref = gst_buffer_get_reference_timestamp_meta (buf,
-        refcaps)->timestamp;
+    guint64 ref = 0;
 
-    gst_caps_unref (refcaps);
+    shrbuf_buffer_get_capture_time (buf, &ref);
     /* Both clocks only go forward. */
     if (last_pts != GST_CLOCK_TIME_NONE && GST_BUFFER_PTS (buf) <= last_pts)
       die ("PTS %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT,

@@ -1,0 +1,43 @@
+# End to end on cirrus: shrbufsink's capture-to-flip latency is measured
+# from the driver's own timestamp of each frame. For every frame flipped,
+# the capture time the sink used is the timestamp shrbufsrc read from the
+# driver for the same sequence number (exactly, in ns, from the reference
+# timestamp meta, not the PTS), and the latency is the flip time minus it.
+. "$TOP/tests/vm/lib/case.sh"
+set -u
+
+GST_DEBUG_EXTRA=shrbufsrc:6,shrbufsink:5 gst_start e2e-latency shrbufsrc ! shrbufsink
+wait_fb "$(dri_index cirrus)" yes
+sleep 2
+gst_stop e2e-latency
+
+# shrbufsrc: "buffer I, sequence S, pts T, driver timestamp N ns"
+# shrbufsink: "flip: offset S, capture C ns (ORIGIN), flip F ns, latency L ns"
+awk '
+  /:gst_shrbuf_src_create:.*driver timestamp / {
+    line = $0
+    sub(/.*, sequence /, "", line); seq = line; sub(/,.*/, "", seq)
+    sub(/.*driver timestamp /, "", line); sub(/ ns.*/, "", line)
+    driver[seq] = line
+  }
+  /:on_flip:.*flip: offset / {
+    line = $0
+    sub(/.*flip: offset /, "", line)
+    split(line, f, /[ ,()]+/)
+    # f: S capture C ns ORIGIN... flip F ns latency L ns
+    seq = f[1]; cap = f[3]
+    origin = line; sub(/^[^(]*\(/, "", origin); sub(/\).*/, "", origin)
+    fl = line; sub(/.* flip /, "", fl); sub(/ ns.*/, "", fl)
+    lat = line; sub(/.*latency /, "", lat); sub(/ ns.*/, "", lat); lat += 0
+    n++
+    if (origin != "reference timestamp") { bad++; print "frame " seq ": capture time from " origin }
+    else if (!(seq in driver)) { bad++; print "frame " seq ": no driver timestamp from the source" }
+    else if (cap != driver[seq]) { bad++; print "frame " seq ": sink capture " cap " != driver " driver[seq] }
+    else if (lat != fl - cap) { bad++; print "frame " seq ": latency " lat " != flip " fl " - capture " cap }
+    else if (lat <= 0 || lat > 1000000000) { bad++; print "frame " seq ": latency " lat " ns out of range" }
+    else { good++; sum += lat }
+  }
+  END {
+    printf "# %d flips, %d with latency = flip - driver timestamp (mean %d us), %d not\n", n, good, good ? sum / good / 1000 : 0, bad
+    exit !(n >= 20 && bad == 0)
+  }' e2e-latency.gst.log || fail "the sink's latency is not flip time minus the driver's timestamp"
