@@ -264,12 +264,13 @@ static long shrbuf_handle_install(struct file *file, int fd, void *arg,
 	return 0;
 }
 
-long shrbuf_pool_create(struct shrbuf_opener *opener,
-			struct shrbuf_pool_create *arg,
-			void __user *uarg, size_t usize)
+long shrbuf_pool_create(struct file *file, void *karg, void __user *uarg,
+			size_t ksize)
 {
+	struct shrbuf_opener *opener = file->private_data;
+	struct shrbuf_pool_create *arg = karg;
 	struct shrbuf_pool *pool;
-	struct file *file;
+	struct file *handle_file;
 	int i, ret, fd;
 
 	if (arg->flags || arg->fd || arg->id)
@@ -311,15 +312,15 @@ long shrbuf_pool_create(struct shrbuf_opener *opener,
 	list_add_tail(&pool->node, &shrbuf_pools);
 	mutex_unlock(&shrbuf_pools_lock);
 
-	file = shrbuf_handle_new(pool, &fd);
+	handle_file = shrbuf_handle_new(pool, &fd);
 	/* From here on the handle's reference keeps the pool; drop ours. */
 	kref_put_mutex(&pool->ref, shrbuf_pool_free, &shrbuf_pools_lock);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
+	if (IS_ERR(handle_file))
+		return PTR_ERR(handle_file);
 
 	arg->fd = fd;
 	arg->id = pool->id;
-	return shrbuf_handle_install(file, fd, arg, uarg, usize);
+	return shrbuf_handle_install(handle_file, fd, arg, uarg, ksize);
 
 err_slots:
 	kvfree(pool->slots);
@@ -330,9 +331,10 @@ err_count:
 	return ret;
 }
 
-long shrbuf_pool_clone(struct file *file, struct shrbuf_pool_clone *arg,
-		       void __user *uarg, size_t usize)
+long shrbuf_pool_clone(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize)
 {
+	struct shrbuf_pool_clone *arg = karg;
 	struct file *clone;
 	int fd;
 
@@ -342,7 +344,7 @@ long shrbuf_pool_clone(struct file *file, struct shrbuf_pool_clone *arg,
 	if (IS_ERR(clone))
 		return PTR_ERR(clone);
 	arg->fd = fd;
-	return shrbuf_handle_install(clone, fd, arg, uarg, usize);
+	return shrbuf_handle_install(clone, fd, arg, uarg, ksize);
 }
 
 static bool shrbuf_tag_valid(const char *tag)
@@ -359,9 +361,10 @@ static bool shrbuf_tag_valid(const char *tag)
 	return true;
 }
 
-long shrbuf_pool_add(struct file *file, struct shrbuf_add *arg,
-		     void __user *uarg, size_t usize)
+long shrbuf_pool_add(struct file *file, void *karg, void __user *uarg,
+		     size_t ksize)
 {
+	struct shrbuf_add *arg = karg;
 	struct shrbuf_pool *pool = shrbuf_handle(file)->pool;
 	struct shrbuf_slot *slot;
 	struct dma_buf *dmabuf;
@@ -389,7 +392,7 @@ long shrbuf_pool_add(struct file *file, struct shrbuf_add *arg,
 		}
 	}
 	arg->index = pool->nslots;
-	if (copy_to_user(uarg, arg, usize)) {
+	if (copy_to_user(uarg, arg, ksize)) {
 		ret = -EFAULT;
 		goto err_unlock;
 	}
@@ -446,9 +449,10 @@ static long shrbuf_pool_wait_slot(struct shrbuf_pool *pool,
 	}
 }
 
-long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
-			 void __user *uarg, size_t usize)
+long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize)
 {
+	struct shrbuf_acquire *arg = karg;
 	struct shrbuf_handle *handle = shrbuf_handle(file);
 	struct shrbuf_pool *pool = handle->pool;
 	struct shrbuf_slot *slot;
@@ -490,7 +494,7 @@ long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
 	arg->fd = fd;
 	arg->seq = slot->seq;
 	arg->timestamp_ns = slot->timestamp_ns;
-	if (copy_to_user(uarg, arg, usize)) {
+	if (copy_to_user(uarg, arg, ksize)) {
 		ret = -EFAULT;
 		goto err_unlock;
 	}
@@ -515,9 +519,10 @@ err_fd:
 	return ret;
 }
 
-long shrbuf_pool_release(struct file *file, struct shrbuf_release *arg,
-			 void __user *uarg, size_t usize)
+long shrbuf_pool_release(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize)
 {
+	struct shrbuf_release *arg = karg;
 	struct shrbuf_handle *handle = shrbuf_handle(file);
 	struct shrbuf_pool *pool = handle->pool;
 	struct shrbuf_slot *slot;
@@ -564,9 +569,10 @@ static void shrbuf_slot_info(const struct shrbuf_slot *slot, u32 index,
 	info->timestamp_ns = slot->timestamp_ns;
 }
 
-long shrbuf_pool_query(struct file *file, struct shrbuf_query *arg,
-		       void __user *uarg, size_t usize)
+long shrbuf_pool_query(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize)
 {
+	struct shrbuf_query *arg = karg;
 	struct shrbuf_pool *pool = shrbuf_handle(file)->pool;
 	void __user *entries = u64_to_user_ptr(arg->slots_ptr);
 	const size_t min_entry = offsetofend(struct shrbuf_slot_info, age_ns);
@@ -602,7 +608,7 @@ long shrbuf_pool_query(struct file *file, struct shrbuf_query *arg,
 	arg->auto_returned = pool->auto_returned;
 	mutex_unlock(&pool->lock);
 
-	if (!ret && copy_to_user(uarg, arg, usize))
+	if (!ret && copy_to_user(uarg, arg, ksize))
 		ret = -EFAULT;
 	return ret;
 }
