@@ -7,7 +7,8 @@
  *
  * Lifetimes:
  * - A pool lives while any handle on it exists: every handle file holds one
- *   reference (pool->ref).
+ *   reference (pool->ref) and counts in pool->handles, from the moment it
+ *   is made until its release.
  * - A slot's dma-buf lives at least as long as the pool: the pool takes its
  *   own reference in ADD and drops it when the pool is freed.
  * - An acquired fd holds a reference of its own, taken in ACQUIRE and
@@ -61,6 +62,7 @@ struct shrbuf_pool {
 	u32 max_slots;
 	u32 nslots;
 	u32 held;
+	u32 handles;			/* handle files not yet released */
 	u64 auto_returned;
 	struct shrbuf_slot *slots;	/* max_slots entries */
 	struct list_head free[SHRBUF_STATE_COUNT];
@@ -143,15 +145,22 @@ static void shrbuf_pool_wake(struct shrbuf_pool *pool)
 /*
  * The last close of a handle file: whatever it still holds comes back
  * with the state it was acquired in, and is counted.
+ *
+ * Whether it is the pool's last handle is decided under pool->lock from
+ * pool->handles, not from pool->ref: a new handle is made only through an
+ * open one (or by POOL_CREATE, before the pool has any), so once the count
+ * reaches 0 here no other handle exists or can appear, whatever runs
+ * concurrently.
  */
 static int shrbuf_handle_release(struct inode *inode, struct file *file)
 {
 	struct shrbuf_handle *handle = file->private_data;
 	struct shrbuf_pool *pool = handle->pool;
-	bool last = kref_read(&pool->ref) == 1;
 	u32 i, returned = 0;
+	bool last;
 
 	mutex_lock(&pool->lock);
+	last = --pool->handles == 0;
 	for (i = 0; handle->held && i < pool->nslots; i++) {
 		struct shrbuf_slot *slot = &pool->slots[i];
 
@@ -176,6 +185,7 @@ static int shrbuf_handle_release(struct inode *inode, struct file *file)
 		shrbuf_pool_wake(pool);
 	}
 	kfree(handle);
+	/* The handle's pool reference goes last; it may free the pool. */
 	kref_put_mutex(&pool->ref, shrbuf_pool_free, &shrbuf_pools_lock);
 	return 0;
 }
@@ -217,7 +227,8 @@ static struct shrbuf_handle *shrbuf_handle(struct file *file)
 /*
  * A new handle file on @pool, its fd reserved but not installed: the caller
  * copies its result out first and then installs it, so that a failed copy
- * leaves no fd behind. Takes a pool reference for the handle.
+ * leaves no fd behind. The file owns a pool reference and counts in
+ * pool->handles; its release gives both back.
  */
 static struct file *shrbuf_handle_new(struct shrbuf_pool *pool, int *fd)
 {
@@ -242,6 +253,9 @@ static struct file *shrbuf_handle_new(struct shrbuf_pool *pool, int *fd)
 		goto err_fd;
 	}
 	kref_get(&pool->ref);
+	mutex_lock(&pool->lock);
+	pool->handles++;
+	mutex_unlock(&pool->lock);
 	return file;
 
 err_fd:
