@@ -27,26 +27,31 @@ struct shrbuf_opener;
 struct shrbuf_opener *shrbuf_opener_new(void);
 void shrbuf_opener_put(struct shrbuf_opener *opener);
 
-/* The ioctls; each copies its own result out to @uarg (@usize bytes). */
-long shrbuf_pool_create(struct shrbuf_opener *opener,
-			struct shrbuf_pool_create *arg,
-			void __user *uarg, size_t usize);
 bool shrbuf_is_pool_file(struct file *file);
-long shrbuf_pool_clone(struct file *file, struct shrbuf_pool_clone *arg,
-		       void __user *uarg, size_t usize);
-long shrbuf_pool_add(struct file *file, struct shrbuf_add *arg,
-		     void __user *uarg, size_t usize);
-long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
-			 void __user *uarg, size_t usize);
-long shrbuf_pool_release(struct file *file, struct shrbuf_release *arg,
-			 void __user *uarg, size_t usize);
-long shrbuf_pool_query(struct file *file, struct shrbuf_query *arg,
-		       void __user *uarg, size_t usize);
+
+/*
+ * The ioctls, as shrbuf_ioctl() calls them: @karg is the kernel's struct,
+ * already copied in and checked for size; each handler copies its result
+ * back out to @uarg, @ksize bytes. POOL_CREATE is made on /dev/shrbuf
+ * (private_data: the opener), the others on a pool handle.
+ */
+long shrbuf_pool_create(struct file *file, void *karg, void __user *uarg,
+			size_t ksize);
+long shrbuf_pool_clone(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize);
+long shrbuf_pool_add(struct file *file, void *karg, void __user *uarg,
+		     size_t ksize);
+long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize);
+long shrbuf_pool_release(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize);
+long shrbuf_pool_query(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize);
 
 /* The ledger of every pool, for debugfs. */
 int shrbuf_pools_show(struct seq_file *m, void *unused);
 
-/* Dispatch for the pool handles' own ioctl entry. */
+/* The ioctl entry of /dev/shrbuf and of the pool handles (shrbuf_main.c). */
 long shrbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 #endif /* _SHRBUF_H */

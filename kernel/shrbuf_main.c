@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/uaccess.h>
 
 #include "shrbuf.h"
@@ -25,6 +26,7 @@ MODULE_PARM_DESC(max_pools, "Most pools one opener of /dev/shrbuf may have at on
 
 static struct dentry *shrbuf_debugfs;
 
+/* Room for the kernel's struct of any ioctl in shrbuf_ioctls[]. */
 union shrbuf_ioctl_arg {
 	struct shrbuf_pool_create create;
 	struct shrbuf_pool_clone clone;
@@ -34,47 +36,71 @@ union shrbuf_ioctl_arg {
 	struct shrbuf_query query;
 };
 
+/* The kind of file an ioctl is made on. */
+enum shrbuf_file_kind {
+	SHRBUF_ON_DEVICE,	/* /dev/shrbuf */
+	SHRBUF_ON_POOL,		/* a pool handle */
+};
+
+/*
+ * One ioctl: its command as the uapi header defines it (type, direction,
+ * number, and the size of the kernel's struct), the only kind of file it is
+ * valid on, and its handler.
+ */
+struct shrbuf_ioctl_desc {
+	unsigned int cmd;
+	enum shrbuf_file_kind kind;
+	long (*func)(struct file *file, void *karg, void __user *uarg,
+		     size_t ksize);
+};
+
+/* An ioctl whose struct does not fit in union shrbuf_ioctl_arg does not build. */
+#define SHRBUF_ARG_FITS(cmd) \
+	BUILD_BUG_ON_ZERO(_IOC_SIZE(cmd) > sizeof(union shrbuf_ioctl_arg))
+
+/* The entry for SHRBUF_IOC_<name>, at its number. */
+#define SHRBUF_IOCTL(name, _kind, _func)				\
+	[_IOC_NR(SHRBUF_IOC_##name)] = {				\
+		.cmd = SHRBUF_IOC_##name + SHRBUF_ARG_FITS(SHRBUF_IOC_##name), \
+		.kind = (_kind),					\
+		.func = (_func),					\
+	}
+
+/* Indexed by _IOC_NR(); a hole (no func) is an unknown command. */
+static const struct shrbuf_ioctl_desc shrbuf_ioctls[] = {
+	SHRBUF_IOCTL(POOL_CREATE, SHRBUF_ON_DEVICE, shrbuf_pool_create),
+	SHRBUF_IOCTL(POOL_CLONE, SHRBUF_ON_POOL, shrbuf_pool_clone),
+	SHRBUF_IOCTL(ADD, SHRBUF_ON_POOL, shrbuf_pool_add),
+	SHRBUF_IOCTL(ACQUIRE, SHRBUF_ON_POOL, shrbuf_pool_acquire),
+	SHRBUF_IOCTL(RELEASE, SHRBUF_ON_POOL, shrbuf_pool_release),
+	SHRBUF_IOCTL(QUERY, SHRBUF_ON_POOL, shrbuf_pool_query),
+};
+
+/* The ioctl entry of /dev/shrbuf and of every pool handle. */
 long shrbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	unsigned int nr = _IOC_NR(cmd);
 	size_t usize = _IOC_SIZE(cmd);
-	bool on_pool = shrbuf_is_pool_file(file);
+	const struct shrbuf_ioctl_desc *desc;
+	enum shrbuf_file_kind kind;
 	union shrbuf_ioctl_arg k;
 	size_t ksize;
 	int ret;
 
-	if (_IOC_TYPE(cmd) != SHRBUF_IOC_MAGIC ||
-	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+	if (nr >= ARRAY_SIZE(shrbuf_ioctls))
 		return -ENOTTY;
-
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(SHRBUF_IOC_POOL_CREATE):
-		ksize = sizeof(k.create);
-		break;
-	case _IOC_NR(SHRBUF_IOC_POOL_CLONE):
-		ksize = sizeof(k.clone);
-		break;
-	case _IOC_NR(SHRBUF_IOC_ADD):
-		ksize = sizeof(k.add);
-		break;
-	case _IOC_NR(SHRBUF_IOC_ACQUIRE):
-		ksize = sizeof(k.acquire);
-		break;
-	case _IOC_NR(SHRBUF_IOC_RELEASE):
-		ksize = sizeof(k.release);
-		break;
-	case _IOC_NR(SHRBUF_IOC_QUERY):
-		ksize = sizeof(k.query);
-		break;
-	default:
+	desc = &shrbuf_ioctls[array_index_nospec(nr, ARRAY_SIZE(shrbuf_ioctls))];
+	/* Everything but the size must be the table's: type and direction. */
+	if (!desc->func || (cmd & ~IOCSIZE_MASK) != (desc->cmd & ~IOCSIZE_MASK))
 		return -ENOTTY;
-	}
-
 	/* POOL_CREATE is the device's only call; the others are the pools'. */
-	if ((_IOC_NR(cmd) == _IOC_NR(SHRBUF_IOC_POOL_CREATE)) == on_pool)
+	kind = shrbuf_is_pool_file(file) ? SHRBUF_ON_POOL : SHRBUF_ON_DEVICE;
+	if (desc->kind != kind)
 		return -ENOTTY;
 
 	/* A struct from older user space is too short; a newer one's tail must be zero. */
+	ksize = _IOC_SIZE(desc->cmd);
 	if (usize < ksize)
 		return -EINVAL;
 	ret = copy_struct_from_user(&k, ksize, uarg, usize);
@@ -83,22 +109,8 @@ long shrbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret)
 		return ret;
 
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(SHRBUF_IOC_POOL_CREATE):
-		return shrbuf_pool_create(file->private_data, &k.create, uarg, ksize);
-	case _IOC_NR(SHRBUF_IOC_POOL_CLONE):
-		return shrbuf_pool_clone(file, &k.clone, uarg, ksize);
-	case _IOC_NR(SHRBUF_IOC_ADD):
-		return shrbuf_pool_add(file, &k.add, uarg, ksize);
-	case _IOC_NR(SHRBUF_IOC_ACQUIRE):
-		return shrbuf_pool_acquire(file, &k.acquire, uarg, ksize);
-	case _IOC_NR(SHRBUF_IOC_RELEASE):
-		return shrbuf_pool_release(file, &k.release, uarg, ksize);
-	case _IOC_NR(SHRBUF_IOC_QUERY):
-		return shrbuf_pool_query(file, &k.query, uarg, ksize);
-	default:
-		return -ENOTTY;
-	}
+	/* The handler copies its result back, ksize bytes, to uarg. */
+	return desc->func(file, &k, uarg, ksize);
 }
 
 static int shrbuf_open(struct inode *inode, struct file *file)

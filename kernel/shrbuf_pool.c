@@ -7,7 +7,8 @@
  *
  * Lifetimes:
  * - A pool lives while any handle on it exists: every handle file holds one
- *   reference (pool->ref).
+ *   reference (pool->ref) and counts in pool->handles, from the moment it
+ *   is made until its release.
  * - A slot's dma-buf lives at least as long as the pool: the pool takes its
  *   own reference in ADD and drops it when the pool is freed.
  * - An acquired fd holds a reference of its own, taken in ACQUIRE and
@@ -61,6 +62,7 @@ struct shrbuf_pool {
 	u32 max_slots;
 	u32 nslots;
 	u32 held;
+	u32 handles;			/* handle files not yet released */
 	u64 auto_returned;
 	struct shrbuf_slot *slots;	/* max_slots entries */
 	struct list_head free[SHRBUF_STATE_COUNT];
@@ -143,15 +145,22 @@ static void shrbuf_pool_wake(struct shrbuf_pool *pool)
 /*
  * The last close of a handle file: whatever it still holds comes back
  * with the state it was acquired in, and is counted.
+ *
+ * Whether it is the pool's last handle is decided under pool->lock from
+ * pool->handles, not from pool->ref: a new handle is made only through an
+ * open one (or by POOL_CREATE, before the pool has any), so once the count
+ * reaches 0 here no other handle exists or can appear, whatever runs
+ * concurrently.
  */
 static int shrbuf_handle_release(struct inode *inode, struct file *file)
 {
 	struct shrbuf_handle *handle = file->private_data;
 	struct shrbuf_pool *pool = handle->pool;
-	bool last = kref_read(&pool->ref) == 1;
 	u32 i, returned = 0;
+	bool last;
 
 	mutex_lock(&pool->lock);
+	last = --pool->handles == 0;
 	for (i = 0; handle->held && i < pool->nslots; i++) {
 		struct shrbuf_slot *slot = &pool->slots[i];
 
@@ -176,6 +185,7 @@ static int shrbuf_handle_release(struct inode *inode, struct file *file)
 		shrbuf_pool_wake(pool);
 	}
 	kfree(handle);
+	/* The handle's pool reference goes last; it may free the pool. */
 	kref_put_mutex(&pool->ref, shrbuf_pool_free, &shrbuf_pools_lock);
 	return 0;
 }
@@ -217,7 +227,8 @@ static struct shrbuf_handle *shrbuf_handle(struct file *file)
 /*
  * A new handle file on @pool, its fd reserved but not installed: the caller
  * copies its result out first and then installs it, so that a failed copy
- * leaves no fd behind. Takes a pool reference for the handle.
+ * leaves no fd behind. The file owns a pool reference and counts in
+ * pool->handles; its release gives both back.
  */
 static struct file *shrbuf_handle_new(struct shrbuf_pool *pool, int *fd)
 {
@@ -242,6 +253,9 @@ static struct file *shrbuf_handle_new(struct shrbuf_pool *pool, int *fd)
 		goto err_fd;
 	}
 	kref_get(&pool->ref);
+	mutex_lock(&pool->lock);
+	pool->handles++;
+	mutex_unlock(&pool->lock);
 	return file;
 
 err_fd:
@@ -264,12 +278,13 @@ static long shrbuf_handle_install(struct file *file, int fd, void *arg,
 	return 0;
 }
 
-long shrbuf_pool_create(struct shrbuf_opener *opener,
-			struct shrbuf_pool_create *arg,
-			void __user *uarg, size_t usize)
+long shrbuf_pool_create(struct file *file, void *karg, void __user *uarg,
+			size_t ksize)
 {
+	struct shrbuf_opener *opener = file->private_data;
+	struct shrbuf_pool_create *arg = karg;
 	struct shrbuf_pool *pool;
-	struct file *file;
+	struct file *handle_file;
 	int i, ret, fd;
 
 	if (arg->flags || arg->fd || arg->id)
@@ -311,15 +326,15 @@ long shrbuf_pool_create(struct shrbuf_opener *opener,
 	list_add_tail(&pool->node, &shrbuf_pools);
 	mutex_unlock(&shrbuf_pools_lock);
 
-	file = shrbuf_handle_new(pool, &fd);
+	handle_file = shrbuf_handle_new(pool, &fd);
 	/* From here on the handle's reference keeps the pool; drop ours. */
 	kref_put_mutex(&pool->ref, shrbuf_pool_free, &shrbuf_pools_lock);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
+	if (IS_ERR(handle_file))
+		return PTR_ERR(handle_file);
 
 	arg->fd = fd;
 	arg->id = pool->id;
-	return shrbuf_handle_install(file, fd, arg, uarg, usize);
+	return shrbuf_handle_install(handle_file, fd, arg, uarg, ksize);
 
 err_slots:
 	kvfree(pool->slots);
@@ -330,9 +345,10 @@ err_count:
 	return ret;
 }
 
-long shrbuf_pool_clone(struct file *file, struct shrbuf_pool_clone *arg,
-		       void __user *uarg, size_t usize)
+long shrbuf_pool_clone(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize)
 {
+	struct shrbuf_pool_clone *arg = karg;
 	struct file *clone;
 	int fd;
 
@@ -342,7 +358,7 @@ long shrbuf_pool_clone(struct file *file, struct shrbuf_pool_clone *arg,
 	if (IS_ERR(clone))
 		return PTR_ERR(clone);
 	arg->fd = fd;
-	return shrbuf_handle_install(clone, fd, arg, uarg, usize);
+	return shrbuf_handle_install(clone, fd, arg, uarg, ksize);
 }
 
 static bool shrbuf_tag_valid(const char *tag)
@@ -359,9 +375,10 @@ static bool shrbuf_tag_valid(const char *tag)
 	return true;
 }
 
-long shrbuf_pool_add(struct file *file, struct shrbuf_add *arg,
-		     void __user *uarg, size_t usize)
+long shrbuf_pool_add(struct file *file, void *karg, void __user *uarg,
+		     size_t ksize)
 {
+	struct shrbuf_add *arg = karg;
 	struct shrbuf_pool *pool = shrbuf_handle(file)->pool;
 	struct shrbuf_slot *slot;
 	struct dma_buf *dmabuf;
@@ -389,7 +406,7 @@ long shrbuf_pool_add(struct file *file, struct shrbuf_add *arg,
 		}
 	}
 	arg->index = pool->nslots;
-	if (copy_to_user(uarg, arg, usize)) {
+	if (copy_to_user(uarg, arg, ksize)) {
 		ret = -EFAULT;
 		goto err_unlock;
 	}
@@ -446,9 +463,10 @@ static long shrbuf_pool_wait_slot(struct shrbuf_pool *pool,
 	}
 }
 
-long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
-			 void __user *uarg, size_t usize)
+long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize)
 {
+	struct shrbuf_acquire *arg = karg;
 	struct shrbuf_handle *handle = shrbuf_handle(file);
 	struct shrbuf_pool *pool = handle->pool;
 	struct shrbuf_slot *slot;
@@ -490,7 +508,7 @@ long shrbuf_pool_acquire(struct file *file, struct shrbuf_acquire *arg,
 	arg->fd = fd;
 	arg->seq = slot->seq;
 	arg->timestamp_ns = slot->timestamp_ns;
-	if (copy_to_user(uarg, arg, usize)) {
+	if (copy_to_user(uarg, arg, ksize)) {
 		ret = -EFAULT;
 		goto err_unlock;
 	}
@@ -515,9 +533,10 @@ err_fd:
 	return ret;
 }
 
-long shrbuf_pool_release(struct file *file, struct shrbuf_release *arg,
-			 void __user *uarg, size_t usize)
+long shrbuf_pool_release(struct file *file, void *karg, void __user *uarg,
+			 size_t ksize)
 {
+	struct shrbuf_release *arg = karg;
 	struct shrbuf_handle *handle = shrbuf_handle(file);
 	struct shrbuf_pool *pool = handle->pool;
 	struct shrbuf_slot *slot;
@@ -564,9 +583,10 @@ static void shrbuf_slot_info(const struct shrbuf_slot *slot, u32 index,
 	info->timestamp_ns = slot->timestamp_ns;
 }
 
-long shrbuf_pool_query(struct file *file, struct shrbuf_query *arg,
-		       void __user *uarg, size_t usize)
+long shrbuf_pool_query(struct file *file, void *karg, void __user *uarg,
+		       size_t ksize)
 {
+	struct shrbuf_query *arg = karg;
 	struct shrbuf_pool *pool = shrbuf_handle(file)->pool;
 	void __user *entries = u64_to_user_ptr(arg->slots_ptr);
 	const size_t min_entry = offsetofend(struct shrbuf_slot_info, age_ns);
@@ -602,7 +622,7 @@ long shrbuf_pool_query(struct file *file, struct shrbuf_query *arg,
 	arg->auto_returned = pool->auto_returned;
 	mutex_unlock(&pool->lock);
 
-	if (!ret && copy_to_user(uarg, arg, usize))
+	if (!ret && copy_to_user(uarg, arg, ksize))
 		ret = -EFAULT;
 	return ret;
 }

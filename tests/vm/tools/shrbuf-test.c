@@ -657,6 +657,10 @@ test_errno (void)
     struct shrbuf_pool_create s;
     uint32_t tail[2];
   } big = { 0 };
+  struct {
+    struct shrbuf_query s;
+    uint64_t tail[1];
+  } bigq;
   struct shrbuf_slot_info info[2], slots[64];
   struct rlimit rl, low;
   long refs, refs_held;
@@ -668,9 +672,19 @@ test_errno (void)
           &pc), ENOTTY);
   CHECK_ERR (raw_ioctl (dev, _IOR ('S', 0x00, struct shrbuf_pool_create),
           &pc), ENOTTY);
+  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0x06, struct shrbuf_query), &q),
+      ENOTTY);
+  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0xff, struct shrbuf_query), &q),
+      ENOTTY);
+  CHECK_ERR (raw_ioctl (pool, _IOW ('S', 0x05, struct shrbuf_query), &q),
+      ENOTTY);
   CHECK_ERR (raw_ioctl (dev, SHRBUF_IOC_ADD, &add), ENOTTY);
+  CHECK_ERR (raw_ioctl (dev, SHRBUF_IOC_QUERY, &q), ENOTTY);
   pc.max_slots = 1;
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_POOL_CREATE, &pc), ENOTTY);
+  /* The file's kind is checked before the size. */
+  CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x00, 8),
+          &pc), ENOTTY);
 
   /* Sizes, padding, flags */
   CHECK_ERR (raw_ioctl (dev, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x00, 8),
@@ -684,6 +698,18 @@ test_errno (void)
       &big);
   check (i == 0 && big.s.fd >= 0, "a longer struct with a zero tail works");
   close (big.s.fd);
+  /* The same on a pool handle's call */
+  CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x05,
+              sizeof q - 4), &q), EINVAL);
+  memset (&bigq, 0, sizeof bigq);
+  bigq.tail[0] = 1;
+  CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x05,
+              sizeof bigq), &bigq), EINVAL);
+  bigq.tail[0] = 0;
+  i = raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x05, sizeof bigq),
+      &bigq);
+  check (i == 0 && bigq.s.count == 2, "a longer query with a zero tail works "
+      "(count %u)", bigq.s.count);
   pc = (struct shrbuf_pool_create) {.max_slots = 0 };
   CHECK_ERR (raw_ioctl (dev, SHRBUF_IOC_POOL_CREATE, &pc), EINVAL);
   pc = (struct shrbuf_pool_create) {.max_slots = 1,.flags = 1 };
