@@ -1,102 +1,124 @@
 # Benchmark (not a test), one VM boot: each pipeline below, for each size,
-# SHRBUF_CASE_FRAMES frames (600) timed without logging, a 1-frame run whose
-# CPU time is subtracted (start-up), and a short logged run (60 frames) for
-# frame copies (GST_PERFORMANCE). The timed run also reads the process's CPU
-# time from the 50th frame at the sink to EOS (steady state, gstrun
-# --steady). Frames shown and dropped come from the sink's stats;
-# capture->flip latency from shrbufsink's stats (kmssink has no flip time to
-# report).
-# Prints one "# result ..." line per pipeline and size.
-#   a: v4l2src io-mode=dmabuf ! kmssink     b: v4l2src io-mode=mmap ! kmssink
-#   c: shrbufsrc ! shrbufsink               (when the plugin has both)
-#   z: floorloop, the same frames through the smallest zero-copy loop (one
-#      thread, no GStreamer: poll, DQBUF, page flip, event, QBUF), the floor
+# SHRBUF_CASE_RUNS times (2), SHRBUF_CASE_FRAMES frames (300) a run, timed
+# without logging; the CPU time is the process's from the 50th buffer at the
+# sink to EOS (steady state, gstrun --steady). With the VM under QEMU's
+# instruction counting (tests/vm/bench's default), that time is the
+# instructions the process ran, times 4 ns. A short logged run (60 frames)
+# per pipeline and size counts frame copies (GST_PERFORMANCE). Frames shown
+# and dropped come from the sink's stats, the source's drops from
+# shrbufsrc's stats (v4l2src's "lost frames" log lines), capture->flip
+# latency (p50, p99) from shrbufsink's stats (kmssink reports none).
+# Prints one "# result ..." line per run.
+#
+# Pipelines (SHRBUF_CASE_PIPELINES selects some, by key):
+#   a    v4l2src io-mode=dmabuf ! kmssink force-modesetting=true
+#   a2   the same with skip-vsync=true
+#   c    shrbufsrc ! shrbufsink (the shrbuf module loaded)
+#   c0   shrbufsrc broker=off ! shrbufsink (no shrbuf pool)
+#   vs   v4l2src io-mode=dmabuf ! shrbufsink (the sink swapped)
+#   sk   shrbufsrc ! kmssink force-modesetting=true (the source swapped)
+#   sk0  shrbufsrc broker=off ! kmssink force-modesetting=true
+#   vf   v4l2src io-mode=dmabuf ! fakesink sync=true (GStreamer's own
+#        per-buffer cost behind the source)
+#   sf   shrbufsrc ! fakesink sync=true
+#   sf0  shrbufsrc broker=off ! fakesink sync=true
+#   z    floorloop: the same frames through the smallest zero-copy loop (one
+#        thread, no GStreamer: poll, DQBUF, page flip, event, QBUF), the floor
 . "$TOP/tests/vm/lib/case.sh"
 set -u
-frames=${SHRBUF_CASE_FRAMES:-600}
+frames=${SHRBUF_CASE_FRAMES:-300}
+runs=${SHRBUF_CASE_RUNS:-2}
 sizes=${SHRBUF_CASE_SIZES:-640x480 1280x720}
 display=${SHRBUF_CASE_DISPLAY:-vkms}
+pipelines=${SHRBUF_CASE_PIPELINES:-a a2 c c0 vs sk sk0 vf sf sf0 z}
+steady_from=50
 v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
+[ -e /dev/shrbuf ] || fail "the shrbuf module is not loaded"
 
-have_c=
-if gst-inspect-1.0 shrbufsrc >/dev/null 2>&1 && gst-inspect-1.0 shrbufsink >/dev/null 2>&1; then
-  have_c=1
-fi
-
-# pipeline LETTER NUM_BUFFERS CAPS: the pipeline description.
+# pipeline KEY NUM_BUFFERS CAPS: the pipeline description.
 pipeline () {
+  _v="v4l2src device=$VIDEO io-mode=dmabuf num-buffers=$2 ! $3"
+  _s="shrbufsrc device=$VIDEO num-buffers=$2 ! $3"
+  _s0="shrbufsrc device=$VIDEO broker=off num-buffers=$2 ! $3"
+  _k="kmssink driver-name=$display force-modesetting=true"
+  _h="shrbufsink driver-name=$display"
   case "$1" in
-    a) echo "v4l2src device=$VIDEO io-mode=dmabuf num-buffers=$2 ! $3 ! kmssink driver-name=$display force-modesetting=true" ;;
-    b) echo "v4l2src device=$VIDEO io-mode=mmap num-buffers=$2 ! $3 ! kmssink driver-name=$display force-modesetting=true" ;;
-    c) echo "shrbufsrc device=$VIDEO num-buffers=$2 ! $3 ! shrbufsink driver-name=$display" ;;
+    a) echo "$_v ! $_k" ;;
+    a2) echo "$_v ! $_k skip-vsync=true" ;;
+    c) echo "$_s ! $_h" ;;
+    c0) echo "$_s0 ! $_h" ;;
+    vs) echo "$_v ! $_h" ;;
+    sk) echo "$_s ! $_k" ;;
+    sk0) echo "$_s0 ! $_k" ;;
+    vf) echo "$_v ! fakesink sync=true" ;;
+    sf) echo "$_s ! fakesink sync=true" ;;
+    sf0) echo "$_s0 ! fakesink sync=true" ;;
+    *) fail "no pipeline $1" ;;
   esac
 }
-steady_from=50
 
-# run NAME LETTER NUM_BUFFERS CAPS: gstrun (to EOS, then the sink's stats)
-# under vmtool rusage.
-run () {
-  case "$2" in
-    c) _stats="--stats shrbufsink0 --stats shrbufsrc0" ;;
-    *) _stats="--stats kmssink0" ;;
+# stats_args KEY: gstrun's --stats for the elements whose stats are read.
+stats_args () {
+  case "$1" in
+    a|a2) echo "--stats kmssink0" ;;
+    c|c0) echo "--stats shrbufsink0 --stats shrbufsrc0" ;;
+    vs) echo "--stats shrbufsink0" ;;
+    sk|sk0) echo "--stats kmssink0 --stats shrbufsrc0" ;;
+    sf|sf0) echo "--stats shrbufsrc0" ;;
+    *) echo "" ;;
   esac
-  _t0=$(date +%s%N)
+}
+
+# run NAME KEY NUM_BUFFERS W H: one run (gstrun, or floorloop for z).
+run () {
   if [ "$2" = z ]; then
-    _w=${4#*width=}; _w=${_w%%,*}; _h=${4#*height=}; _h=${_h%%,*}
-    "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/floorloop" "$VIDEO" "$display" \
-      "$_w" "$_h" "$3" $steady_from > "$1.gst.log" 2>&1 \
-      || { tail -5 "$1.gst.log"; fail "$1: floorloop failed"; }
+    "$BUILD/tests/vm/floorloop" "$VIDEO" "$display" "$4" "$5" "$3" $steady_from \
+      > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: floorloop failed"; }
   else
     # shellcheck disable=SC2046,SC2086
-    "$VMTOOL" rusage "$1.cpu" "$BUILD/tests/vm/gstrun" --seconds 3600 \
-      --steady $steady_from $_stats $(pipeline "$2" "$3" "$4") > "$1.gst.log" 2>&1 \
-      || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
+    "$BUILD/tests/vm/gstrun" --seconds 3600 --steady $steady_from $(stats_args "$2") \
+      $(pipeline "$2" "$3" "video/x-raw,format=BGRx,width=$4,height=$5") \
+      > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
   fi
-  echo $(( ($(date +%s%N) - _t0) / 1000000 )) > "$1.ms"
 }
 
-cpu () { awk '{ printf "%.0f\n", $1 + $2 }' "$1.cpu"; }
+# field LOG STRUCTURE FIELD: FIELD of the last "stats: STRUCTURE" line.
+field () {
+  grep "^stats: $2" "$1" | tail -1 | sed -n "s/.*[ ,]$3=(g*u*int[0-9]*)\([0-9]*\).*/\1/p"
+}
 
 for size in $sizes; do
   w=${size%x*}; h=${size#*x}
-  caps="video/x-raw,format=BGRx,width=$w,height=$h"
-  for p in a b ${have_c:+c} z; do
+  for p in $pipelines; do
     n=bench-$p-$size
-    run "$n-1" "$p" 1 "$caps"
-    run "$n" "$p" "$frames" "$caps"
-    if [ "$p" = z ]; then
-      # floorloop copies nothing by construction and counts its own frames.
-      shown=$(sed -n 's/^shown=\([0-9]*\).*/\1/p' "$n.gst.log")
-      dropped=$(sed -n 's/^shown=[0-9]* dropped=\([0-9]*\).*/\1/p' "$n.gst.log")
-      lost=-
-      copies=-
-    else
-      GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$caps"
+    copies=-
+    if [ "$p" != z ]; then
+      GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$w" "$h"
       copies=$(frame_copies "$n-log")
     fi
-    # kmssink: GstBaseSink's rendered/dropped; shrbufsink: shown/dropped.
-    sinkstats=$(grep '^stats: ' "$n.gst.log" | grep -v GstShrbufSrcStats | tail -1)
-    if [ "$p" != z ]; then
-      shown=$(echo "$sinkstats" | sed -n 's/.*\(rendered\|shown\)=(guint64)\([0-9]*\).*/\2/p')
-      dropped=$(echo "$sinkstats" | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
-    fi
-    # The source's own drops: v4l2src logs each gap; shrbufsrc counts them.
-    if [ "$p" = z ]; then
-      :
-    elif [ "$p" = c ]; then
-      lost=$(grep '^stats: GstShrbufSrcStats' "$n.gst.log" | tail -1 \
-        | sed -n 's/.*dropped=(guint64)\([0-9]*\).*/\1/p')
-    else
-      lost=$(grep -c 'lost frames detected' "$n-log.gst.log")
-    fi
-    per_frame=$(( ($(cpu "$n") - $(cpu "$n-1")) / (frames - 1) ))
-    steady=$(sed -n 's/^steady: frames=\([0-9]*\) user_ns=\([0-9]*\) sys_ns=\([0-9]*\).*/\1 \2 \3/p' "$n.gst.log" \
-      | awk '{ printf "%.0f", ($2 + $3) / $1 }')
-    [ -n "$steady" ] || fail "$n: no steady-state CPU time"
-    mean=$(echo "$sinkstats" | sed -n 's/.*latency-mean=([a-z0-9]*)\([0-9.]*\).*/\1/p')
-    p99=$(echo "$sinkstats" | sed -n 's/.*latency-p99=([a-z0-9]*)\([0-9.]*\).*/\1/p')
-    lat="${mean:--} ${p99:--}"
-    echo "# result pipeline=$p size=$size frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=$lost copies=$copies cpu_ns_per_frame=$per_frame cpu_steady_ns_per_frame=$steady wall_ms=$(cat "$n.ms") latency_mean_ns=${lat% *} latency_p99_ns=${lat#* }"
+    for r in $(seq 1 "$runs"); do
+      run "$n-$r" "$p" "$frames" "$w" "$h"
+      log=$n-$r.gst.log
+      steady=$(sed -n 's/^steady: frames=\([0-9]*\) user_ns=\([0-9]*\) sys_ns=\([0-9]*\).*/\1 \2 \3/p' "$log" \
+        | awk '{ printf "%.0f", ($2 + $3) / $1 }')
+      [ -n "$steady" ] || fail "$n-$r: no steady-state CPU time"
+      lost=- p50=- p99=-
+      case "$p" in
+        z) shown=$(sed -n 's/^shown=\([0-9]*\).*/\1/p' "$log")
+           dropped=$(sed -n 's/^shown=[0-9]* dropped=\([0-9]*\).*/\1/p' "$log") ;;
+        vf|sf|sf0) shown=- dropped=- ;;
+        a|a2|sk|sk0) shown=$(field "$log" application/x-gst-base-sink-stats rendered)
+           dropped=$(field "$log" application/x-gst-base-sink-stats dropped) ;;
+        *) shown=$(field "$log" application/x-shrbufsink-stats shown)
+           dropped=$(field "$log" application/x-shrbufsink-stats dropped)
+           p50=$(field "$log" application/x-shrbufsink-stats latency-p50)
+           p99=$(field "$log" application/x-shrbufsink-stats latency-p99) ;;
+      esac
+      case "$p" in
+        c|c0|sk|sk0|sf|sf0) lost=$(field "$log" GstShrbufSrcStats dropped) ;;
+        a|a2|vs|vf) lost=$(grep -c 'lost frames detected' "$n-log.gst.log") ;;
+      esac
+      echo "# result pipeline=$p size=$size run=$r frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=${lost:-?} copies=$copies cpu_steady_ns_per_frame=$steady latency_p50_ns=${p50:--} latency_p99_ns=${p99:--}"
+    done
   done
 done
-[ -n "$have_c" ] || note "shrbufsrc/shrbufsink not in the plugin yet: pipeline c not run"
