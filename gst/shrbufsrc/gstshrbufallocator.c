@@ -333,14 +333,3 @@ gst_shrbuf_allocator_retire (GstShrbufAllocator * self)
     gst_memory_unref (g_ptr_array_index (idle, i));
   g_ptr_array_unref (idle);
 }
-
-guint
-gst_shrbuf_allocator_n_frames (GstShrbufAllocator * self)
-{
-  guint n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->frames->len;
-  GST_OBJECT_UNLOCK (self);
-  return n;
-}

@@ -40,7 +40,6 @@ gboolean gst_shrbuf_allocator_add_frame (GstShrbufAllocator * allocator,
 gboolean gst_shrbuf_allocator_append_frame (GstShrbufAllocator * allocator,
     guint index, GstBuffer * buffer, const gsize used[]);
 void gst_shrbuf_allocator_retire (GstShrbufAllocator * allocator);
-guint gst_shrbuf_allocator_n_frames (GstShrbufAllocator * allocator);
 
 G_END_DECLS
 

@@ -721,10 +721,8 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
     gst_query_remove_nth_allocation_pool (query, 0);
 
   if (self->streaming && self->caps && gst_caps_is_equal (caps, self->caps)
-      && padding_right == self->padding_right) {
-    self->video_meta = video_meta;
+      && padding_right == self->padding_right)
     goto copy_pool;
-  }
   if (!configure (self, caps, padding_right)) {
     stop_streaming (self);
     gst_clear_object (&pool);
@@ -732,7 +730,6 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
   }
   gst_caps_replace (&self->caps, caps);
   self->padding_right = padding_right;
-  self->video_meta = video_meta;
   if (!video_meta && !self->copy_reason) {
     GstVideoInfo plain;
 

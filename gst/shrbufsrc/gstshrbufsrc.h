@@ -63,7 +63,6 @@ struct _GstShrbufSrc
   /* The configuration streaming now; see configure(). */
   GstCaps *caps;                /* negotiated */
   guint padding_right;          /* asked for by downstream */
-  gboolean video_meta;          /* downstream reads GstVideoMeta */
   GstVideoInfo info;            /* with the driver's strides and offsets */
   ShrbufV4l2Format fmt;
   guint n_buffers;
