@@ -38,6 +38,7 @@
 #include "gstshrbufsrc.h"
 #include "gstshrbufallocator.h"
 #include "frame-copy.h"
+#include "v4l2-layout.h"
 #include "formats.h"
 #include "clock.h"
 
@@ -429,49 +430,6 @@ gst_shrbuf_src_set_caps (GstBaseSrc * src, GstCaps * caps)
   return TRUE;
 }
 
-/* Strides and offsets of the video planes in the driver's buffers. */
-static gboolean
-layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
-    const ShrbufV4l2Format * fmt)
-{
-  const GstVideoFormatInfo *finfo = info->finfo;
-  guint n = GST_VIDEO_INFO_N_PLANES (info);
-  gsize offset = 0;
-  guint i;
-
-  if (fmt->n_planes == 1) {
-    /* All planes in one buffer, one after the other. */
-    for (i = 0; i < n; i++) {
-      gint stride = gst_video_format_info_extrapolate_stride (finfo, i,
-          fmt->bytesperline[0]);
-      gsize rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
-
-      info->stride[i] = stride;
-      info->offset[i] = offset;
-      offset += rows * stride;
-    }
-    if (offset > fmt->sizeimage[0]) {
-      GST_ERROR_OBJECT (self, "planes need %" G_GSIZE_FORMAT " bytes, the "
-          "driver's buffers hold %u", offset, fmt->sizeimage[0]);
-      return FALSE;
-    }
-    info->size = fmt->sizeimage[0];
-  } else if (fmt->n_planes == n) {
-    /* One buffer a plane: a video meta offset counts across memories. */
-    for (i = 0; i < n; i++) {
-      info->stride[i] = fmt->bytesperline[i];
-      info->offset[i] = offset;
-      offset += fmt->sizeimage[i];
-    }
-    info->size = offset;
-  } else {
-    GST_ERROR_OBJECT (self, "%u V4L2 planes for %u video planes",
-        fmt->n_planes, n);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* The driver cannot export its buffers (no VIDIOC_EXPBUF, or a queue that
  * cannot export): the copy path takes over; frees @err. */
 static gboolean
@@ -626,9 +584,11 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   if (bytesperline != 0 && fmt.bytesperline[0] != bytesperline)
     GST_INFO_OBJECT (self, "asked for bytesperline %u, the driver gave %u",
         bytesperline, fmt.bytesperline[0]);
-  if (!layout_from_format (self, &info, &fmt)) {
+  if (!shrbuf_v4l2_layout (&info, &fmt, &err)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("the driver's layout does not fit %" GST_PTR_FORMAT, caps));
+        ("the driver's layout does not fit %" GST_PTR_FORMAT ": %s", caps,
+            err->message));
+    g_error_free (err);
     return FALSE;
   }
   if (!shrbuf_v4l2_device_set_framerate (self->dev, info.fps_n, info.fps_d,
