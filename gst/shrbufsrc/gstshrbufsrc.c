@@ -139,67 +139,19 @@ template_caps (void)
   return caps;
 }
 
-/* The broker's ledger, when there is one: a frame's slot is held EMPTY
- * while the driver has it, and released FILLED (with its sequence number and
- * capture time) when it is dequeued. A ledger that fails is dropped, with a warning:
- * it only records, the capture goes on without it. */
-static void
-ledger_mark (GstShrbufSrc * self, guint index, gboolean in_driver,
-    guint64 seq, guint64 timestamp_ns)
-{
-  GError *err = NULL;
-  gboolean ok;
-
-  if (!self->ledger)
-    return;
-  ok = in_driver ? shrbuf_ledger_hold (self->ledger, index, TRUE, &err) :
-      shrbuf_ledger_release (self->ledger, index, SHRBUF_STATE_FILLED, seq,
-      timestamp_ns, &err);
-  if (!ok) {
-    GST_WARNING_OBJECT (self, "shrbuf ledger: %s", err->message);
-    g_error_free (err);
-  }
-}
-
-/* A pool of /dev/shrbuf with frame i's first plane in slot i, or NULL
- * (broker=off, no module, or a failure, which is logged). */
+/* The broker's ledger (broker=auto, the module loaded): frame i's first
+ * plane in slot i, or NULL (see the failure policy in ledger.h). */
 static ShrbufLedger *
 ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
 {
-  GError *err = NULL;
-  ShrbufLedger *ledger;
   GstShrbufSrcBroker broker;
-  guint i;
 
   GST_OBJECT_LOCK (self);
   broker = self->broker;
   GST_OBJECT_UNLOCK (self);
   if (broker == GST_SHRBUF_SRC_BROKER_OFF)
     return NULL;
-  ledger = shrbuf_ledger_new (n, &err);
-  if (!ledger)
-    goto failed;
-  for (i = 0; i < n; i++) {
-    gchar tag[SHRBUF_TAG_LEN];
-
-    /* Slot i, as slots are numbered in the order they are added. */
-    g_snprintf (tag, sizeof tag, "shrbufsrc:%u", i);
-    if (shrbuf_ledger_add (ledger, first_fds[i], tag, &err) != (gint) i)
-      goto failed;
-  }
-  GST_INFO_OBJECT (self, "buffers recorded in shrbuf pool %u",
-      shrbuf_ledger_get_id (ledger));
-  return ledger;
-
-failed:
-  if (err) {
-    GST_WARNING_OBJECT (self, "no shrbuf ledger: %s", err->message);
-    g_error_free (err);
-  } else {
-    GST_INFO_OBJECT (self, "no shrbuf module: no ledger");
-  }
-  shrbuf_ledger_unref (ledger);
-  return NULL;
+  return shrbuf_ledger_new_recording ("shrbufsrc", first_fds, n, NULL);
 }
 
 /* Called by the allocator, its lock held, when downstream has let go of
@@ -210,7 +162,7 @@ recycle_frame (GstShrbufAllocator * allocator, guint index, gpointer user_data)
   GstShrbufSrc *self = user_data;
   GError *err = NULL;
 
-  ledger_mark (self, index, TRUE, 0, 0);
+  shrbuf_ledger_hold_empty (self->ledger, index);
   if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, &err)) {
     /* create() sees the device fail too and reports it. */
     GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
@@ -311,10 +263,8 @@ stop_streaming (GstShrbufSrc * self)
   /* Closed now, so that buffers kept downstream (on screen, say) do not
    * keep the pool's references to the others; their metas only see a
    * closed ledger. */
-  if (self->ledger) {
-    shrbuf_ledger_close (self->ledger);
-    g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
-  }
+  shrbuf_ledger_close (self->ledger);
+  g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
   copy_stop (self);
   if (self->dev == NULL || self->n_buffers == 0)
     return;
@@ -623,7 +573,7 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   if (self->copy_reason && !copy_start (self))
     return FALSE;
   for (i = 0; i < count; i++) {
-    ledger_mark (self, i, TRUE, 0, 0);
+    shrbuf_ledger_hold_empty (self->ledger, i);
     if (!shrbuf_v4l2_device_queue (self->dev, i, fmt.n_planes, &err)) {
       post_error (self, err, g_strdup_printf ("Cannot queue capture buffers "
               "on '%s'", self->dev->path));
@@ -1056,7 +1006,8 @@ again:
   if (ret != GST_FLOW_OK)
     return ret;
   g_atomic_int_add (&self->queued, -1);
-  ledger_mark (self, dq.index, FALSE, dq.sequence, dq.timestamp);
+  shrbuf_ledger_mark_filled (self->ledger, dq.index, dq.sequence,
+      dq.timestamp);
   if (self->copy_reason) {
     ret = copy_create (self, &dq, outbuf);
     if (ret == GST_FLOW_OK && *outbuf == NULL)
