@@ -270,8 +270,9 @@ gst_shrbuf_src_start (GstBaseSrc * src)
 
   self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (self->wake_fd < 0) {
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
-        ("eventfd failed: %s", g_strerror (errno)));
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot capture from "
+            "video device '%s'", self->dev->path), ("eventfd failed: %s",
+            g_strerror (errno)));
     goto fail;
   }
   self->poll = gst_poll_new (TRUE);
@@ -779,24 +780,45 @@ gst_shrbuf_src_query (GstBaseSrc * src, GstQuery * query)
   return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->query (src, query);
 }
 
+/* unlock() and unlock_stop(): a waiting create() returns FLUSHING. */
+static void
+set_flushing (GstShrbufSrc * self, gboolean flushing)
+{
+  if (self->poll)
+    gst_poll_set_flushing (self->poll, flushing);
+}
+
 static gboolean
 gst_shrbuf_src_unlock (GstBaseSrc * src)
 {
-  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
-
-  if (self->poll)
-    gst_poll_set_flushing (self->poll, TRUE);
+  set_flushing (GST_SHRBUF_SRC (src), TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_shrbuf_src_unlock_stop (GstBaseSrc * src)
 {
-  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
-
-  if (self->poll)
-    gst_poll_set_flushing (self->poll, FALSE);
+  set_flushing (GST_SHRBUF_SRC (src), FALSE);
   return TRUE;
+}
+
+/* Posts @err (a device error, freed) as a failed capture. */
+static GstFlowReturn
+capture_failed (GstShrbufSrc * self, GError * err)
+{
+  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Capture from video "
+          "device '%s' failed", self->dev->path));
+  return GST_FLOW_ERROR;
+}
+
+/* The driver returned buffer @index, which it does not have. */
+static GstFlowReturn
+not_ours (GstShrbufSrc * self, guint index)
+{
+  GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
+          "'%s' failed", self->dev->path), ("the driver returned buffer "
+          "%u, which is not ours to fill", index));
+  return GST_FLOW_ERROR;
 }
 
 /* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
@@ -839,21 +861,16 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
     }
   }
   g_atomic_int_add (&self->queued, -1);
-  if (out->index >= self->n_buffers) {
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
-            "'%s' failed", self->dev->path), ("the driver returned buffer "
-            "%u, which is not ours to fill", out->index));
-    return GST_FLOW_ERROR;
-  }
+  if (out->index >= self->n_buffers)
+    return not_ours (self, out->index);
   shrbuf_ledger_mark_filled (self->ledger, out->index, out->sequence,
       out->timestamp);
   return GST_FLOW_OK;
 
 failed:
-  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Capture from video "
-          "device '%s' failed", self->dev->path));
-  return GST_FLOW_ERROR;
+  return capture_failed (self, err);
 }
+
 /* Counts a dequeued frame: sequence gaps (frames the driver skipped) and
  * a frame the driver flagged as bad are dropped frames, with a QoS
  * message. */
@@ -943,10 +960,7 @@ take_exported (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   if (!gst_shrbuf_allocator_append_frame (GST_SHRBUF_ALLOCATOR
           (self->allocator), dq->index, buffer, used)) {
     gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
-            "'%s' failed", self->dev->path), ("the driver returned buffer "
-            "%u, which is not ours to fill", dq->index));
-    return GST_FLOW_ERROR;
+    return not_ours (self, dq->index);
   }
   if (time_frame (self, dq, pts, duration)) {
     gst_buffer_unref (buffer);
@@ -995,9 +1009,7 @@ take_copied (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   /* Back to the driver before the copy goes downstream. */
   if (!queue_frame (self, dq->index, &err)) {
     gst_clear_buffer (outbuf);
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Capture from video "
-            "device '%s' failed", self->dev->path));
-    return GST_FLOW_ERROR;
+    return capture_failed (self, err);
   }
   if (*outbuf) {
     GST_OBJECT_LOCK (self);
@@ -1094,34 +1106,30 @@ gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (object);
 
+  /* get_stats() takes the lock itself. */
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, get_stats (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_DEVICE:
-      GST_OBJECT_LOCK (self);
       g_value_set_string (value, self->device);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_DEVICE_FD:
-      GST_OBJECT_LOCK (self);
       g_value_set_int (value, self->device_fd);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_QUEUE_DEPTH:
-      GST_OBJECT_LOCK (self);
       g_value_set_uint (value, self->queue_depth);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_BROKER:
-      GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->broker);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, get_stats (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
