@@ -95,12 +95,6 @@ shrbuf_format_from_drm (guint32 fourcc)
   return NULL;
 }
 
-gboolean
-shrbuf_format_is_v4l2_mplane (const ShrbufFormat * format, guint32 fourcc)
-{
-  return format != NULL && fourcc != 0 && format->v4l2_mplane == fourcc;
-}
-
 /* The order in which to offer a device's ENUM_FMT entries @descs: the
  * driver's own formats first, then those libv4l2 only emulates
  * (V4L2_FMT_FLAG_EMULATED, which can only be copied), each in the

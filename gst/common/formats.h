@@ -33,9 +33,6 @@ const ShrbufFormat *shrbuf_format_from_gst (GstVideoFormat format);
 const ShrbufFormat *shrbuf_format_from_v4l2 (guint32 fourcc);
 const ShrbufFormat *shrbuf_format_from_drm (guint32 fourcc);
 
-gboolean shrbuf_format_is_v4l2_mplane (const ShrbufFormat * format,
-    guint32 fourcc);
-
 guint shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
     guint order[]);
 

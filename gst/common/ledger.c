@@ -17,6 +17,9 @@
 #include <errno.h>
 #include <unistd.h>
 
+GST_DEBUG_CATEGORY_STATIC (shrbufledger_debug);
+#define GST_CAT_DEFAULT shrbufledger_debug
+
 struct _ShrbufLedger
 {
   gint refcount;
@@ -25,6 +28,7 @@ struct _ShrbufLedger
   guint32 id;
   guint max_slots;
   gboolean *held;               /* per slot: held through this ledger */
+  gchar *owner;                 /* for the log: who made it */
 };
 
 static gboolean
@@ -35,17 +39,16 @@ failed (GError ** error, gint ret, const gchar * what)
   return FALSE;
 }
 
-/* NULL without an error when the module is not there. */
-ShrbufLedger *
-shrbuf_ledger_new (guint max_slots, GError ** error)
+/* An empty pool of @max_slots slots, or NULL with @error set: in
+ * G_FILE_ERROR_NOENT or G_FILE_ERROR_NODEV when the module is not loaded. */
+static ShrbufLedger *
+ledger_new (const gchar * owner, guint max_slots, GError ** error)
 {
   ShrbufLedger *ledger;
   gint dev, pool;
   guint32 id;
 
   dev = shrbuf_broker_open ();
-  if (dev == -ENOENT || dev == -ENODEV)
-    return NULL;
   if (dev < 0) {
     failed (error, dev, "open " SHRBUF_BROKER_DEVICE);
     return NULL;
@@ -64,28 +67,92 @@ shrbuf_ledger_new (guint max_slots, GError ** error)
   ledger->id = id;
   ledger->max_slots = max_slots;
   ledger->held = g_new0 (gboolean, max_slots);
+  ledger->owner = g_strdup (owner);
   return ledger;
 }
 
-gint
-shrbuf_ledger_add (ShrbufLedger * ledger, gint dmabuf_fd, const gchar * tag,
-    GError ** error)
+static gboolean
+module_missing (const GError * err)
 {
-  guint32 index;
-  gint ret = shrbuf_broker_add (ledger->pool, dmabuf_fd, SHRBUF_STATE_EMPTY,
-      tag, &index);
+  return g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+      || g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NODEV);
+}
 
-  if (ret < 0) {
-    failed (error, ret, "SHRBUF_IOC_ADD");
-    return -1;
+/* A pool with dma-buf @dmabuf_fds[i] in slot i, EMPTY and not held, tagged
+ * "@owner:i" (the pool takes references of its own), or NULL with @error
+ * set (see the failure policy in ledger.h). */
+ShrbufLedger *
+shrbuf_ledger_new_recording (const gchar * owner, const gint dmabuf_fds[],
+    guint n, GError ** error)
+{
+  g_autoptr (GError) err = NULL;
+  ShrbufLedger *ledger;
+  guint32 index;
+  guint i;
+
+  GST_DEBUG_CATEGORY_INIT (shrbufledger_debug, "shrbufledger", 0,
+      "the elements' /dev/shrbuf pools");
+  ledger = ledger_new (owner, n, &err);
+  for (i = 0; ledger && i < n; i++) {
+    gchar tag[SHRBUF_TAG_LEN];
+    gint ret;
+
+    g_snprintf (tag, sizeof tag, "%s:%u", owner, i);
+    ret = shrbuf_broker_add (ledger->pool, dmabuf_fds[i], SHRBUF_STATE_EMPTY,
+        tag, &index);
+    /* Slot i, as slots are numbered in the order they are added. */
+    if (ret < 0 || index != i) {
+      failed (&err, ret < 0 ? ret : -EPROTO, "SHRBUF_IOC_ADD");
+      g_clear_pointer (&ledger, shrbuf_ledger_unref);
+    }
   }
-  return index;
+  if (ledger) {
+    GST_INFO ("%s: buffers recorded in shrbuf pool %u", owner, ledger->id);
+    return ledger;
+  }
+  if (module_missing (err))
+    GST_INFO ("%s: no shrbuf module: no ledger", owner);
+  else
+    GST_WARNING ("%s: no shrbuf ledger: %s", owner, err->message);
+  g_propagate_error (error, g_steal_pointer (&err));
+  return NULL;
+}
+
+/* Frame @slot is back in the driver: held by its owner, EMPTY. */
+gboolean
+shrbuf_ledger_hold_empty (ShrbufLedger * ledger, guint slot)
+{
+  g_autoptr (GError) err = NULL;
+
+  if (!ledger)
+    return FALSE;
+  if (shrbuf_ledger_hold (ledger, slot, TRUE, &err))
+    return TRUE;
+  GST_WARNING ("%s: shrbuf ledger: %s", ledger->owner, err->message);
+  return FALSE;
+}
+
+/* Frame @slot was dequeued: released FILLED with its sequence number and
+ * capture time, for whoever takes it next. */
+gboolean
+shrbuf_ledger_mark_filled (ShrbufLedger * ledger, guint slot, guint64 seq,
+    guint64 timestamp_ns)
+{
+  g_autoptr (GError) err = NULL;
+
+  if (!ledger)
+    return FALSE;
+  if (shrbuf_ledger_release (ledger, slot, SHRBUF_STATE_FILLED, seq,
+          timestamp_ns, &err))
+    return TRUE;
+  GST_WARNING ("%s: shrbuf ledger: %s", ledger->owner, err->message);
+  return FALSE;
 }
 
 /* Acquires the slot; the fd it comes with is not needed: the element has
- * the buffer already. */
-/* With @empty, a slot that comes FILLED (nobody marked it consumed: a frame
- * dropped, or a sink that does not know the ledger) is made EMPTY first. */
+ * the buffer already. With @empty, a slot that comes FILLED (nobody marked
+ * it consumed: a frame dropped, or a sink that does not know the ledger) is
+ * made EMPTY first. A NULL or closed ledger fails with EBADF. */
 gboolean
 shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, gboolean empty,
     GError ** error)
@@ -93,6 +160,8 @@ shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, gboolean empty,
   struct shrbuf_acquire acq;
   gint fd = -EBADF;
 
+  if (!ledger)
+    return failed (error, fd, "SHRBUF_IOC_ACQUIRE");
   g_return_val_if_fail (slot < ledger->max_slots, FALSE);
   /* Under the lock: shrbuf_ledger_close () may run in another thread. */
   g_mutex_lock (&ledger->lock);
@@ -113,12 +182,15 @@ shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, gboolean empty,
   return fd >= 0 ? TRUE : failed (error, fd, "SHRBUF_IOC_ACQUIRE");
 }
 
+/* Releases the slot in @state; a NULL or closed ledger fails with EBADF. */
 gboolean
 shrbuf_ledger_release (ShrbufLedger * ledger, guint slot, guint32 state,
     guint64 seq, guint64 timestamp_ns, GError ** error)
 {
   gint ret = -EBADF;
 
+  if (!ledger)
+    return failed (error, ret, "SHRBUF_IOC_RELEASE");
   g_return_val_if_fail (slot < ledger->max_slots, FALSE);
   g_mutex_lock (&ledger->lock);
   if (ledger->pool >= 0)
@@ -130,16 +202,11 @@ shrbuf_ledger_release (ShrbufLedger * ledger, guint slot, guint32 state,
   return ret >= 0 ? TRUE : failed (error, ret, "SHRBUF_IOC_RELEASE");
 }
 
-guint32
-shrbuf_ledger_get_id (ShrbufLedger * ledger)
-{
-  return ledger->id;
-}
-
 ShrbufLedger *
 shrbuf_ledger_ref (ShrbufLedger * ledger)
 {
-  g_atomic_int_inc (&ledger->refcount);
+  if (ledger)
+    g_atomic_int_inc (&ledger->refcount);
   return ledger;
 }
 
@@ -151,6 +218,8 @@ shrbuf_ledger_close (ShrbufLedger * ledger)
 {
   guint i;
 
+  if (!ledger)
+    return;
   g_mutex_lock (&ledger->lock);
   if (ledger->pool >= 0) {
     for (i = 0; i < ledger->max_slots; i++)
@@ -170,6 +239,7 @@ shrbuf_ledger_unref (ShrbufLedger * ledger)
     return;
   shrbuf_ledger_close (ledger);
   g_free (ledger->held);
+  g_free (ledger->owner);
   g_mutex_clear (&ledger->lock);
   g_free (ledger);
 }

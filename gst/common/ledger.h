@@ -18,17 +18,30 @@ G_BEGIN_DECLS
 /* A pool of the shrbuf module that records where an element's buffers are
  * (see docs/kernel-abi.md): a slot per buffer, held while the element has
  * it, released with a state when it hands it on. Optional: without the
- * module there is no ledger and the element works the same. */
+ * module there is no ledger and the element works the same.
+ *
+ * Failure policy, the same for every call: the ledger only records, so a
+ * failure never stops the element. shrbuf_ledger_new_recording() that
+ * fails makes no ledger (NULL, with @error set and a warning in the log,
+ * or an INFO line when the module is not loaded); a mark that fails logs a
+ * warning and leaves the slot as it was. Every call takes a NULL ledger
+ * (the element has none) and does nothing. Log lines go to the
+ * "shrbufledger" debug category and name the ledger's owner. */
 typedef struct _ShrbufLedger ShrbufLedger;
 
-ShrbufLedger *shrbuf_ledger_new (guint max_slots, GError ** error);
-gint shrbuf_ledger_add (ShrbufLedger * ledger, gint dmabuf_fd,
-    const gchar * tag, GError ** error);
+/* The source's side: the constructor and the two marks of a capture
+ * buffer's round trip. */
+ShrbufLedger *shrbuf_ledger_new_recording (const gchar * owner,
+    const gint dmabuf_fds[], guint n, GError ** error);
+gboolean shrbuf_ledger_hold_empty (ShrbufLedger * ledger, guint slot);
+gboolean shrbuf_ledger_mark_filled (ShrbufLedger * ledger, guint slot,
+    guint64 seq, guint64 timestamp_ns);
+
+/* Any holder's side (the sink's, through a ShrbufSlotMeta). */
 gboolean shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot,
     gboolean empty, GError ** error);
 gboolean shrbuf_ledger_release (ShrbufLedger * ledger, guint slot,
     guint32 state, guint64 seq, guint64 timestamp_ns, GError ** error);
-guint32 shrbuf_ledger_get_id (ShrbufLedger * ledger);
 ShrbufLedger *shrbuf_ledger_ref (ShrbufLedger * ledger);
 void shrbuf_ledger_close (ShrbufLedger * ledger);
 void shrbuf_ledger_unref (ShrbufLedger * ledger);

@@ -30,12 +30,20 @@
  * - gst_shrbuf_allocator_append_frame() hands that reference to a buffer.
  *   When the last reference to a memory goes, the memory's dispose hook
  *   takes it back (the memory is not freed); when every plane of the frame
- *   is back, the recycle function re-queues the frame in the driver. A
- *   share or copy of a memory holds its parent, so a frame is re-queued
- *   only once nothing downstream can see its pixels.
+ *   is back, it calls the recycle function, still under the allocator's
+ *   lock and on the thread that let go. That function only notes the index
+ *   (shrbufsrc pushes it onto a GstAtomicQueue and wakes its streaming
+ *   thread); the owner re-queues the frame in the driver on its own
+ *   thread, so no ioctl runs under this lock. A share or copy of a memory
+ *   holds its parent, so a frame comes back only once nothing downstream
+ *   can see its pixels.
  * - gst_shrbuf_allocator_retire() (stop, renegotiation) disowns every frame:
  *   memories at home are freed now, memories downstream when their last
- *   reference goes; the frame closes its fds after its last memory. Each
+ *   reference goes; the frame closes its fds after its last memory. Once
+ *   it returns the recycle function is not called again (retirement and
+ *   the dispose hook take the same lock), so a frame released after stop
+ *   is never handed to its owner for a device that is gone; what the
+ *   owner was handed before, it drops itself. Each
  *   memory holds a reference to the allocator, so the allocator lives as
  *   long as any memory does. The owner must retire before dropping its
  *   reference, or the memories at home and the allocator keep each other.
@@ -332,15 +340,4 @@ gst_shrbuf_allocator_retire (GstShrbufAllocator * self)
   for (i = 0; i < idle->len; i++)
     gst_memory_unref (g_ptr_array_index (idle, i));
   g_ptr_array_unref (idle);
-}
-
-guint
-gst_shrbuf_allocator_n_frames (GstShrbufAllocator * self)
-{
-  guint n;
-
-  GST_OBJECT_LOCK (self);
-  n = self->frames->len;
-  GST_OBJECT_UNLOCK (self);
-  return n;
 }

@@ -26,8 +26,10 @@ G_DECLARE_FINAL_TYPE (GstShrbufAllocator, gst_shrbuf_allocator, GST,
 
 #define GST_SHRBUF_ALLOCATOR_MAX_PLANES 4
 
-/* Called, with the allocator's object lock held, when every memory of
- * frame @index has come back from downstream: the caller re-queues it. It
+/* Called, with the allocator's object lock held and on whatever thread
+ * dropped the last reference, when every memory of frame @index has come
+ * back from downstream. It must not block nor call into the driver: it
+ * notes the frame for the owner's streaming thread, which re-queues it. It
  * is never called for a frame once gst_shrbuf_allocator_retire() returned. */
 typedef void (*GstShrbufRecycleFunc) (GstShrbufAllocator * allocator,
     guint index, gpointer user_data);
@@ -40,7 +42,6 @@ gboolean gst_shrbuf_allocator_add_frame (GstShrbufAllocator * allocator,
 gboolean gst_shrbuf_allocator_append_frame (GstShrbufAllocator * allocator,
     guint index, GstBuffer * buffer, const gsize used[]);
 void gst_shrbuf_allocator_retire (GstShrbufAllocator * allocator);
-guint gst_shrbuf_allocator_n_frames (GstShrbufAllocator * allocator);
 
 G_END_DECLS
 

@@ -37,17 +37,18 @@
 
 #include "gstshrbufsrc.h"
 #include "gstshrbufallocator.h"
-#include "frame-copy.h"
+#include "src-copy.h"
+#include "v4l2-layout.h"
 #include "formats.h"
 #include "clock.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
-GST_DEBUG_CATEGORY_STATIC (CAT_PERFORMANCE);
 
 GType
 gst_shrbuf_src_broker_get_type (void)
@@ -92,23 +93,6 @@ GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
     GST_TYPE_SHRBUF_SRC);
 
 static void stop_streaming (GstShrbufSrc * self);
-static gboolean copy_start (GstShrbufSrc * self);
-static void copy_stop (GstShrbufSrc * self);
-static gboolean copy_decide_pool (GstShrbufSrc * self, GstQuery * query,
-    GstCaps * caps, GstBufferPool * pool, guint size, guint min, guint max);
-static GstFlowReturn copy_create (GstShrbufSrc * self,
-    const ShrbufV4l2Dequeued * dq, GstBuffer ** outbuf);
-
-/* Posts @err (a GST_RESOURCE_ERROR from v4l2-device.c, which it frees)
- * as an element error; @human (a g_strdup_printf() argument list, freed)
- * names the device. */
-#define post_error(self, err, human) G_STMT_START {                   \
-  GError *_err = (err);                                               \
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,    \
-      _err->domain, _err->code, human, g_strdup (_err->message),      \
-      __FILE__, GST_FUNCTION, __LINE__);                              \
-  g_error_free (_err);                                                \
-} G_STMT_END
 
 static GstCaps *
 template_caps (void)
@@ -138,87 +122,109 @@ template_caps (void)
   return caps;
 }
 
-/* The broker's ledger, when there is one: a frame's slot is held EMPTY
- * while the driver has it, and released FILLED (with its sequence number and
- * capture time) when it is dequeued. A ledger that fails is dropped, with a warning:
- * it only records, the capture goes on without it. */
-static void
-ledger_mark (GstShrbufSrc * self, guint index, gboolean in_driver,
-    guint64 seq, guint64 timestamp_ns)
-{
-  GError *err = NULL;
-  gboolean ok;
-
-  if (!self->ledger)
-    return;
-  ok = in_driver ? shrbuf_ledger_hold (self->ledger, index, TRUE, &err) :
-      shrbuf_ledger_release (self->ledger, index, SHRBUF_STATE_FILLED, seq,
-      timestamp_ns, &err);
-  if (!ok) {
-    GST_WARNING_OBJECT (self, "shrbuf ledger: %s", err->message);
-    g_error_free (err);
-  }
-}
-
-/* A pool of /dev/shrbuf with frame i's first plane in slot i, or NULL
- * (broker=off, no module, or a failure, which is logged). */
+/* The broker's ledger (broker=auto, the module loaded): frame i's first
+ * plane in slot i, or NULL (see the failure policy in ledger.h). */
 static ShrbufLedger *
 ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
 {
-  GError *err = NULL;
-  ShrbufLedger *ledger;
   GstShrbufSrcBroker broker;
-  guint i;
 
   GST_OBJECT_LOCK (self);
   broker = self->broker;
   GST_OBJECT_UNLOCK (self);
   if (broker == GST_SHRBUF_SRC_BROKER_OFF)
     return NULL;
-  ledger = shrbuf_ledger_new (n, &err);
-  if (!ledger)
-    goto failed;
-  for (i = 0; i < n; i++) {
-    gchar tag[SHRBUF_TAG_LEN];
-
-    /* Slot i, as slots are numbered in the order they are added. */
-    g_snprintf (tag, sizeof tag, "shrbufsrc:%u", i);
-    if (shrbuf_ledger_add (ledger, first_fds[i], tag, &err) != (gint) i)
-      goto failed;
-  }
-  GST_INFO_OBJECT (self, "buffers recorded in shrbuf pool %u",
-      shrbuf_ledger_get_id (ledger));
-  return ledger;
-
-failed:
-  if (err) {
-    GST_WARNING_OBJECT (self, "no shrbuf ledger: %s", err->message);
-    g_error_free (err);
-  } else {
-    GST_INFO_OBJECT (self, "no shrbuf module: no ledger");
-  }
-  shrbuf_ledger_unref (ledger);
-  return NULL;
+  return shrbuf_ledger_new_recording ("shrbufsrc", first_fds, n, NULL);
 }
 
-/* Called by the allocator, its lock held, when downstream has let go of
- * every memory of frame @index. */
+/* Frames coming back.
+ *
+ * Downstream drops a buffer on any thread; the allocator calls
+ * frame_returned() with its object lock held once every memory of the
+ * frame is back. That only pushes the index onto self->returned and wakes
+ * the streaming thread through self->wake_fd (an eventfd in self->poll);
+ * the streaming thread re-queues the frames in dequeue()
+ * (requeue_returned(): ledger mark and QBUF), so no ioctl runs under the
+ * allocator's lock or on downstream's threads. After
+ * gst_shrbuf_allocator_retire() returns, frame_returned() is not called
+ * again, and stop_streaming() discards what it pushed before: a frame of a
+ * stopped stream is never queued to a device that is gone or has other
+ * buffers. */
 static void
-recycle_frame (GstShrbufAllocator * allocator, guint index, gpointer user_data)
+frame_returned (GstShrbufAllocator * allocator, guint index,
+    gpointer user_data)
 {
   GstShrbufSrc *self = user_data;
-  GError *err = NULL;
+  guint64 one = 1;
 
-  ledger_mark (self, index, TRUE, 0, 0);
-  if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, &err)) {
-    /* create() sees the device fail too and reports it. */
-    GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
-        err->message);
-    g_error_free (err);
-    return;
-  }
+  gst_atomic_queue_push (self->returned, GUINT_TO_POINTER (index + 1));
+  /* Fails only when the counter would overflow: it is set then. */
+  if (write (self->wake_fd, &one, sizeof one) < 0)
+    GST_LOG_OBJECT (self, "wake-up pending: %s", g_strerror (errno));
+}
+
+/* Consumes the wake-ups so far: a frame returned from now on wakes the
+ * streaming thread again. */
+static void
+clear_wake (GstShrbufSrc * self)
+{
+  guint64 count;
+
+  if (read (self->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
+    GST_WARNING_OBJECT (self, "cannot read the wake-up eventfd: %s",
+        g_strerror (errno));
+}
+
+/* Gives frame @index to the driver, held EMPTY in the ledger. */
+static gboolean
+queue_frame (GstShrbufSrc * self, guint index, GError ** err)
+{
+  shrbuf_ledger_hold_empty (self->ledger, index);
+  if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, err))
+    return FALSE;
   g_atomic_int_inc (&self->queued);
-  GST_LOG_OBJECT (self, "re-queued buffer %u", index);
+  return TRUE;
+}
+
+/* On the streaming thread: re-queues the frames downstream gave back. */
+static void
+requeue_returned (GstShrbufSrc * self)
+{
+  GError *err = NULL;
+  gpointer item;
+
+  while ((item = gst_atomic_queue_pop (self->returned))) {
+    guint index = GPOINTER_TO_UINT (item) - 1;
+
+    if (!queue_frame (self, index, &err)) {
+      /* dequeue() sees the device fail too and reports it. */
+      GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
+          err->message);
+      g_clear_error (&err);
+      continue;
+    }
+    GST_LOG_OBJECT (self, "re-queued buffer %u", index);
+  }
+}
+
+/* The returned frames of a stream that stopped: dropped, not queued. */
+static void
+discard_returned (GstShrbufSrc * self)
+{
+  while (gst_atomic_queue_pop (self->returned) != NULL)
+    continue;
+  if (self->wake_fd >= 0)
+    clear_wake (self);
+}
+
+/* Watches @fd, with @pollfd, in self->poll for reading. */
+static void
+poll_add (GstShrbufSrc * self, GstPollFD * pollfd, gint fd)
+{
+  gst_poll_fd_init (pollfd);
+  pollfd->fd = fd;
+  gst_poll_add_fd (self->poll, pollfd);
+  gst_poll_fd_ctl_read (self->poll, pollfd, TRUE);
 }
 
 static gboolean
@@ -226,7 +232,7 @@ gst_shrbuf_src_start (GstBaseSrc * src)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
   GError *err = NULL;
-  gchar *path;
+  g_autofree gchar *path = NULL;
   gint fd;
 
   GST_OBJECT_LOCK (self);
@@ -235,19 +241,17 @@ gst_shrbuf_src_start (GstBaseSrc * src)
   self->frames = self->dropped = self->exported = self->copied = 0;
   GST_OBJECT_UNLOCK (self);
   g_atomic_int_set (&self->queued, 0);
-  g_hash_table_remove_all (self->copy_warned);
+  shrbuf_src_copy_forget_warnings (&self->copy);
 
   self->dev = shrbuf_v4l2_device_open (path, fd, &err);
   if (self->dev == NULL) {
-    post_error (self, err, fd >= 0 ?
+    shrbuf_v4l2_post_error (self, err, fd >= 0 ?
         g_strdup_printf ("Cannot use video device fd %d: %s", fd,
             err->message) :
         g_strdup_printf ("Cannot use video device '%s': %s", path,
             err->message));
-    g_free (path);
     return FALSE;
   }
-  g_free (path);
 
   if (!shrbuf_v4l2_device_get_format (self->dev, &self->current, &err)) {
     GST_DEBUG_OBJECT (self, "no current format: %s", err->message);
@@ -264,11 +268,16 @@ gst_shrbuf_src_start (GstBaseSrc * src)
     goto fail;
   }
 
+  self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (self->wake_fd < 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot capture from "
+            "video device '%s'", self->dev->path), ("eventfd failed: %s",
+            g_strerror (errno)));
+    goto fail;
+  }
   self->poll = gst_poll_new (TRUE);
-  gst_poll_fd_init (&self->pollfd);
-  self->pollfd.fd = self->dev->fd;
-  gst_poll_add_fd (self->poll, &self->pollfd);
-  gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  poll_add (self, &self->pollfd, self->dev->fd);
+  poll_add (self, &self->wakefd, self->wake_fd);
   return TRUE;
 
 fail:
@@ -285,12 +294,13 @@ gst_shrbuf_src_stop (GstBaseSrc * src)
   stop_streaming (self);
   gst_clear_caps (&self->caps);
   gst_clear_caps (&self->probed_caps);
-  if (self->poll) {
-    gst_poll_free (self->poll);
-    self->poll = NULL;
+  g_clear_pointer (&self->poll, gst_poll_free);
+  if (self->wake_fd >= 0) {
+    close (self->wake_fd);
+    self->wake_fd = -1;
   }
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
-  g_hash_table_remove_all (self->copy_warned);
+  shrbuf_src_copy_forget_warnings (&self->copy);
   return TRUE;
 }
 
@@ -307,14 +317,14 @@ stop_streaming (GstShrbufSrc * self)
     gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
     gst_clear_object (&self->allocator);
   }
+  /* No frame comes back any more; those that did are not queued. */
+  discard_returned (self);
   /* Closed now, so that buffers kept downstream (on screen, say) do not
    * keep the pool's references to the others; their metas only see a
    * closed ledger. */
-  if (self->ledger) {
-    shrbuf_ledger_close (self->ledger);
-    g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
-  }
-  copy_stop (self);
+  shrbuf_ledger_close (self->ledger);
+  g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
+  shrbuf_src_copy_stop (&self->copy);
   if (self->dev == NULL || self->n_buffers == 0)
     return;
   if (self->streaming && !shrbuf_v4l2_device_stream (self->dev, FALSE, &err)) {
@@ -429,72 +439,19 @@ gst_shrbuf_src_set_caps (GstBaseSrc * src, GstCaps * caps)
   return TRUE;
 }
 
-/* Strides and offsets of the video planes in the driver's buffers. */
+/* Exports every buffer (VIDIOC_EXPBUF) into a new allocator and records
+ * them in the broker's ledger. A driver that cannot export (ENOTTY or
+ * EINVAL on the first buffer) leaves the reason for the copy path in
+ * *@copy_reason instead, and no allocator. */
 static gboolean
-layout_from_format (GstShrbufSrc * self, GstVideoInfo * info,
-    const ShrbufV4l2Format * fmt)
-{
-  const GstVideoFormatInfo *finfo = info->finfo;
-  guint n = GST_VIDEO_INFO_N_PLANES (info);
-  gsize offset = 0;
-  guint i;
-
-  if (fmt->n_planes == 1) {
-    /* All planes in one buffer, one after the other. */
-    for (i = 0; i < n; i++) {
-      gint stride = gst_video_format_info_extrapolate_stride (finfo, i,
-          fmt->bytesperline[0]);
-      gsize rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (finfo, i, info->height);
-
-      info->stride[i] = stride;
-      info->offset[i] = offset;
-      offset += rows * stride;
-    }
-    if (offset > fmt->sizeimage[0]) {
-      GST_ERROR_OBJECT (self, "planes need %" G_GSIZE_FORMAT " bytes, the "
-          "driver's buffers hold %u", offset, fmt->sizeimage[0]);
-      return FALSE;
-    }
-    info->size = fmt->sizeimage[0];
-  } else if (fmt->n_planes == n) {
-    /* One buffer a plane: a video meta offset counts across memories. */
-    for (i = 0; i < n; i++) {
-      info->stride[i] = fmt->bytesperline[i];
-      info->offset[i] = offset;
-      offset += fmt->sizeimage[i];
-    }
-    info->size = offset;
-  } else {
-    GST_ERROR_OBJECT (self, "%u V4L2 planes for %u video planes",
-        fmt->n_planes, n);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* The driver cannot export its buffers (no VIDIOC_EXPBUF, or a queue that
- * cannot export): the copy path takes over; frees @err. */
-static gboolean
-export_unsupported (GstShrbufSrc * self, gint err_no, GError * err)
-{
-  GST_DEBUG_OBJECT (self, "%s", err->message);
-  g_error_free (err);
-  gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
-  gst_clear_object (&self->allocator);
-  self->copy_reason = g_strdup_printf ("VIDIOC_EXPBUF failed on %s: %s",
-      self->dev->path, g_strerror (err_no));
-  return TRUE;
-}
-
-static gboolean
-export_buffers (GstShrbufSrc * self)
+export_buffers (GstShrbufSrc * self, gchar ** copy_reason)
 {
   GError *err = NULL;
+  gint first_fds[VIDEO_MAX_FRAME];
+  gint err_no;
   guint i, p;
 
-  gint first_fds[VIDEO_MAX_FRAME];
-
-  self->allocator = gst_shrbuf_allocator_new (recycle_frame, self);
+  self->allocator = gst_shrbuf_allocator_new (frame_returned, self);
   for (i = 0; i < self->n_buffers; i++) {
     gint fds[VIDEO_MAX_PLANES];
     gsize lengths[VIDEO_MAX_PLANES];
@@ -505,12 +462,11 @@ export_buffers (GstShrbufSrc * self)
     for (p = 0; p < self->fmt.n_planes; p++) {
       fds[p] = shrbuf_v4l2_device_export (self->dev, i, p, &err);
       if (fds[p] < 0) {
-        gint err_no = -fds[p];
-
+        err_no = -fds[p];
         while (p > 0)
           close (fds[--p]);
         if (i == 0 && (err_no == ENOTTY || err_no == EINVAL))
-          return export_unsupported (self, err_no, err);
+          goto unsupported;
         goto failed;
       }
     }
@@ -528,9 +484,19 @@ export_buffers (GstShrbufSrc * self)
     self->ledger = ledger_new (self, first_fds, self->n_buffers);
   return TRUE;
 
+unsupported:
+  /* No VIDIOC_EXPBUF, or a queue that cannot export: the copy path. */
+  GST_DEBUG_OBJECT (self, "%s", err->message);
+  *copy_reason = g_strdup_printf ("VIDIOC_EXPBUF failed on %s: %s",
+      self->dev->path, g_strerror (err_no));
+  g_error_free (err);
+  gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
+  gst_clear_object (&self->allocator);
+  return TRUE;
+
 failed:
-  post_error (self, err, g_strdup_printf ("Cannot export the capture "
-          "buffers of '%s' as dma-buf", self->dev->path));
+  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot export the "
+          "capture buffers of '%s' as dma-buf", self->dev->path));
   return FALSE;
 }
 
@@ -543,7 +509,7 @@ reopen_device (GstShrbufSrc * self)
 {
   ShrbufV4l2Device *dev;
   GError *err = NULL;
-  gchar *path;
+  g_autofree gchar *path = NULL;
   gint fd;
 
   GST_OBJECT_LOCK (self);
@@ -554,61 +520,64 @@ reopen_device (GstShrbufSrc * self)
   gst_poll_remove_fd (self->poll, &self->pollfd);
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
   dev = shrbuf_v4l2_device_open (path, fd, &err);
-  g_free (path);
   if (dev == NULL) {
-    post_error (self, err, g_strdup_printf ("Cannot reopen the video "
-            "device: %s", err->message));
+    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot reopen the "
+            "video device: %s", err->message));
     return FALSE;
   }
   self->dev = dev;
-  gst_poll_fd_init (&self->pollfd);
-  self->pollfd.fd = dev->fd;
-  gst_poll_add_fd (self->poll, &self->pollfd);
-  gst_poll_fd_ctl_read (self->poll, &self->pollfd, TRUE);
+  poll_add (self, &self->pollfd, dev->fd);
   return TRUE;
 }
 
-/* Sets the device up for @caps: S_FMT (with the stride downstream asks
- * for), S_PARM, REQBUFS, EXPBUF, QBUF, STREAMON. */
+/* The bytesperline to ask for so that each row has @padding_right pixels
+ * more than @info's (0: the driver's choice). */
+static guint
+padded_bytesperline (const GstVideoInfo * info, guint padding_right)
+{
+  GstVideoInfo padded;
+
+  if (padding_right == 0)
+    return 0;
+  gst_video_info_set_format (&padded, GST_VIDEO_INFO_FORMAT (info),
+      info->width + padding_right, info->height);
+  return GST_VIDEO_INFO_PLANE_STRIDE (&padded, 0);
+}
+
+/* S_FMT (with the stride downstream asks for) and S_PARM for @caps: sets
+ * self->fmt and self->info (the driver's layout). A format libv4l2 only
+ * emulates leaves the reason for the copy path in *@copy_reason. */
 static gboolean
-configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
+set_format (GstShrbufSrc * self, GstCaps * caps, guint padding_right,
+    gchar ** copy_reason)
 {
   GstVideoInfo info;
   ShrbufV4l2Format fmt;
   GError *err = NULL;
-  guint32 fourcc, bufcaps = 0;
-  guint bytesperline = 0, count, i;
-  gboolean emulated;
+  guint32 fourcc = 0;
+  guint bytesperline;
+  gboolean emulated = FALSE;
 
-  if (self->n_buffers > 0) {
-    stop_streaming (self);
-    if (!reopen_device (self))
-      return FALSE;
+  if (gst_video_info_from_caps (&info, caps))
+    fourcc = shrbuf_v4l2_device_fourcc_for (self->dev,
+        GST_VIDEO_INFO_FORMAT (&info), &emulated);
+  if (fourcc == 0) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("cannot capture %" GST_PTR_FORMAT, caps));
+    return FALSE;
   }
-
-  if (!gst_video_info_from_caps (&info, caps))
-    goto bad_caps;
-  fourcc = shrbuf_v4l2_device_fourcc_for (self->dev,
-      GST_VIDEO_INFO_FORMAT (&info), &emulated);
-  if (fourcc == 0)
-    goto bad_caps;
   /* Its pixels are in libv4l2's memory, not in the driver's buffers. */
   if (emulated)
-    self->copy_reason = g_strdup_printf ("format %" GST_FOURCC_FORMAT
+    *copy_reason = g_strdup_printf ("format %" GST_FOURCC_FORMAT
         " is emulated by libv4l2", GST_FOURCC_ARGS (fourcc));
   /* A copy is laid out by its pool; the driver keeps its stride. */
-  if (padding_right > 0 && !self->copy_reason) {
-    GstVideoInfo padded;
-
-    gst_video_info_set_format (&padded, GST_VIDEO_INFO_FORMAT (&info),
-        info.width + padding_right, info.height);
-    bytesperline = GST_VIDEO_INFO_PLANE_STRIDE (&padded, 0);
-  }
+  bytesperline = *copy_reason ? 0 : padded_bytesperline (&info,
+      padding_right);
 
   if (!shrbuf_v4l2_device_set_format (self->dev, fourcc, info.width,
           info.height, bytesperline, &fmt, &err)) {
-    post_error (self, err, g_strdup_printf ("Cannot set the format of '%s' "
-            "to %s %dx%d", self->dev->path,
+    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot set the "
+            "format of '%s' to %s %dx%d", self->dev->path,
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
             info.width, info.height));
     return FALSE;
@@ -626,24 +595,41 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   if (bytesperline != 0 && fmt.bytesperline[0] != bytesperline)
     GST_INFO_OBJECT (self, "asked for bytesperline %u, the driver gave %u",
         bytesperline, fmt.bytesperline[0]);
-  if (!layout_from_format (self, &info, &fmt)) {
+  if (!shrbuf_v4l2_layout (&info, &fmt, &err)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("the driver's layout does not fit %" GST_PTR_FORMAT, caps));
+        ("the driver's layout does not fit %" GST_PTR_FORMAT ": %s", caps,
+            err->message));
+    g_error_free (err);
     return FALSE;
   }
   if (!shrbuf_v4l2_device_set_framerate (self->dev, info.fps_n, info.fps_d,
           &err)) {
-    post_error (self, err, g_strdup_printf ("Cannot set the frame rate of "
-            "'%s' to %d/%d", self->dev->path, info.fps_n, info.fps_d));
+    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot set the "
+            "frame rate of '%s' to %d/%d", self->dev->path, info.fps_n,
+            info.fps_d));
     return FALSE;
   }
+  self->fmt = fmt;
+  self->info = info;
+  return TRUE;
+}
+
+/* REQBUFS, then the buffers exported (EXPBUF) or, on the copy path (when
+ * *@copy_reason is set, or export_buffers() sets it), mapped: sets
+ * self->mode. */
+static gboolean
+set_up_buffers (GstShrbufSrc * self, gchar ** copy_reason)
+{
+  GError *err = NULL;
+  guint32 bufcaps = 0;
+  guint count;
 
   GST_OBJECT_LOCK (self);
   count = self->queue_depth;
   GST_OBJECT_UNLOCK (self);
   if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps, &err)) {
-    post_error (self, err, g_strdup_printf ("Cannot allocate %u capture "
-            "buffers on '%s'", count, self->dev->path));
+    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot allocate %u "
+            "capture buffers on '%s'", count, self->dev->path));
     return FALSE;
   }
   self->n_buffers = count;
@@ -655,37 +641,56 @@ configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
   }
   if (!(bufcaps & V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS))
     GST_INFO_OBJECT (self, "the driver cannot orphan buffers");
-  self->fmt = fmt;
-  self->info = info;
 
-  if (!self->copy_reason && !export_buffers (self))
+  if (*copy_reason == NULL && !export_buffers (self, copy_reason))
     return FALSE;
-  if (self->copy_reason && !copy_start (self))
-    return FALSE;
-  for (i = 0; i < count; i++) {
-    ledger_mark (self, i, TRUE, 0, 0);
-    if (!shrbuf_v4l2_device_queue (self->dev, i, fmt.n_planes, &err)) {
-      post_error (self, err, g_strdup_printf ("Cannot queue capture buffers "
-              "on '%s'", self->dev->path));
+  self->mode = *copy_reason ? SHRBUF_SRC_MODE_COPY : SHRBUF_SRC_MODE_EXPORT;
+  return self->mode == SHRBUF_SRC_MODE_EXPORT ||
+      shrbuf_src_copy_start (&self->copy, self->dev, &self->fmt, &self->info,
+      self->n_buffers, *copy_reason);
+}
+
+/* Every buffer to the driver (QBUF), then STREAMON. */
+static gboolean
+start_streaming (GstShrbufSrc * self, GstCaps * caps)
+{
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < self->n_buffers; i++) {
+    if (!queue_frame (self, i, &err)) {
+      shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot queue "
+              "capture buffers on '%s'", self->dev->path));
       return FALSE;
     }
-    g_atomic_int_inc (&self->queued);
   }
   if (!shrbuf_v4l2_device_stream (self->dev, TRUE, &err)) {
-    post_error (self, err, g_strdup_printf ("Cannot start streaming on '%s'",
-            self->dev->path));
+    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot start "
+            "streaming on '%s'", self->dev->path));
     return FALSE;
   }
   self->streaming = TRUE;
   self->have_sequence = FALSE;
   GST_INFO_OBJECT (self, "streaming %" GST_PTR_FORMAT " from %u buffers, "
-      "stride %d", caps, count, info.stride[0]);
+      "stride %d", caps, self->n_buffers, self->info.stride[0]);
   return TRUE;
+}
 
-bad_caps:
-  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-      ("cannot capture %" GST_PTR_FORMAT, caps));
-  return FALSE;
+/* Sets the device up for @caps, afresh (a device streaming another
+ * configuration is stopped and reopened first). */
+static gboolean
+configure (GstShrbufSrc * self, GstCaps * caps, guint padding_right)
+{
+  g_autofree gchar *copy_reason = NULL;
+
+  if (self->n_buffers > 0) {
+    stop_streaming (self);
+    if (!reopen_device (self))
+      return FALSE;
+  }
+  return set_format (self, caps, padding_right, &copy_reason)
+      && set_up_buffers (self, &copy_reason)
+      && start_streaming (self, caps);
 }
 
 /* Downstream's wishes: GstVideoMeta support, with padding (a
@@ -721,10 +726,8 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
     gst_query_remove_nth_allocation_pool (query, 0);
 
   if (self->streaming && self->caps && gst_caps_is_equal (caps, self->caps)
-      && padding_right == self->padding_right) {
-    self->video_meta = video_meta;
+      && padding_right == self->padding_right)
     goto copy_pool;
-  }
   if (!configure (self, caps, padding_right)) {
     stop_streaming (self);
     gst_clear_object (&pool);
@@ -732,8 +735,7 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
   }
   gst_caps_replace (&self->caps, caps);
   self->padding_right = padding_right;
-  self->video_meta = video_meta;
-  if (!video_meta && !self->copy_reason) {
+  if (!video_meta && self->mode == SHRBUF_SRC_MODE_EXPORT) {
     GstVideoInfo plain;
 
     gst_video_info_from_caps (&plain, caps);
@@ -748,8 +750,9 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
 copy_pool:
   /* GstBaseSrc activates the pool left in the query, and deactivates it
    * when it stops or the next allocation query has none. */
-  ret = !self->copy_reason || copy_decide_pool (self, query, caps, pool,
-      size, min, max);
+  ret = self->mode == SHRBUF_SRC_MODE_EXPORT ||
+      shrbuf_src_copy_decide_pool (&self->copy, query, caps, pool, size, min,
+      max);
   gst_clear_object (&pool);
   return ret;
 }
@@ -777,28 +780,51 @@ gst_shrbuf_src_query (GstBaseSrc * src, GstQuery * query)
   return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->query (src, query);
 }
 
+/* unlock() and unlock_stop(): a waiting create() returns FLUSHING. */
+static void
+set_flushing (GstShrbufSrc * self, gboolean flushing)
+{
+  if (self->poll)
+    gst_poll_set_flushing (self->poll, flushing);
+}
+
 static gboolean
 gst_shrbuf_src_unlock (GstBaseSrc * src)
 {
-  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
-
-  if (self->poll)
-    gst_poll_set_flushing (self->poll, TRUE);
+  set_flushing (GST_SHRBUF_SRC (src), TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_shrbuf_src_unlock_stop (GstBaseSrc * src)
 {
-  GstShrbufSrc *self = GST_SHRBUF_SRC (src);
-
-  if (self->poll)
-    gst_poll_set_flushing (self->poll, FALSE);
+  set_flushing (GST_SHRBUF_SRC (src), FALSE);
   return TRUE;
 }
 
+/* Posts @err (a device error, freed) as a failed capture. */
+static GstFlowReturn
+capture_failed (GstShrbufSrc * self, GError * err)
+{
+  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Capture from video "
+          "device '%s' failed", self->dev->path));
+  return GST_FLOW_ERROR;
+}
+
+/* The driver returned buffer @index, which it does not have. */
+static GstFlowReturn
+not_ours (GstShrbufSrc * self, guint index)
+{
+  GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
+          "'%s' failed", self->dev->path), ("the driver returned buffer "
+          "%u, which is not ours to fill", index));
+  return GST_FLOW_ERROR;
+}
+
 /* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
- * a DQBUF that would block). */
+ * a DQBUF that would block), re-queueing the frames downstream gave back
+ * before each wait; the buffer is no longer counted as the driver's and is
+ * FILLED in the ledger. */
 static GstFlowReturn
 dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
 {
@@ -806,6 +832,7 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
   gint ret;
 
   for (;;) {
+    requeue_returned (self);
     ret = gst_poll_wait (self->poll, GST_CLOCK_TIME_NONE);
     if (ret < 0) {
       if (errno == EBUSY)
@@ -816,10 +843,16 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
           "poll failed: %s", g_strerror (errno));
       goto failed;
     }
+    if (gst_poll_fd_can_read (self->poll, &self->wakefd))
+      clear_wake (self);
+    if (!gst_poll_fd_can_read (self->poll, &self->pollfd)
+        && !gst_poll_fd_has_error (self->poll, &self->pollfd)
+        && !gst_poll_fd_has_closed (self->poll, &self->pollfd))
+      continue;                 /* only woken: frames to re-queue */
     if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out, &err))
       goto failed;
     if (out->index != G_MAXUINT)
-      return GST_FLOW_OK;
+      break;
     if (gst_poll_fd_has_error (self->poll, &self->pollfd)
         || gst_poll_fd_has_closed (self->poll, &self->pollfd)) {
       g_set_error (&err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
@@ -827,11 +860,15 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
       goto failed;
     }
   }
+  g_atomic_int_add (&self->queued, -1);
+  if (out->index >= self->n_buffers)
+    return not_ours (self, out->index);
+  shrbuf_ledger_mark_filled (self->ledger, out->index, out->sequence,
+      out->timestamp);
+  return GST_FLOW_OK;
 
 failed:
-  post_error (self, err, g_strdup_printf ("Capture from video device '%s' "
-          "failed", self->dev->path));
-  return GST_FLOW_ERROR;
+  return capture_failed (self, err);
 }
 
 /* Counts a dequeued frame: sequence gaps (frames the driver skipped) and
@@ -900,155 +937,69 @@ stamp_buffer (GstBuffer * buffer, const ShrbufV4l2Dequeued * dq,
   shrbuf_buffer_add_capture_time (buffer, dq->timestamp);
 }
 
-/* The copy path. When the driver cannot export its buffers (VIDIOC_EXPBUF
- * fails with ENOTTY or EINVAL) or the format is one libv4l2 only emulates,
- * configure() maps the driver's MMAP buffers (through libv4l2, which
- * converts an emulated format into what it maps), and each frame is copied
- * into a buffer of the pool decide_allocation() chose (downstream's, else a
- * GstVideoBufferPool), its V4L2 buffer re-queued at once, and counted in
- * "copied". The mappings are the element's, from copy_start() in
- * configure() to copy_stop() in stop_streaming(); the pool is GstBaseSrc's.
- * There is no shrbuf ledger: it records exported dma-bufs only. */
-
-/* Maps every buffer and posts the warning (once per reason since start()). */
-static gboolean
-copy_start (GstShrbufSrc * self)
+/* Frame @dq as the driver's own buffer, its memories the exported
+ * dma-bufs; *@outbuf is left NULL for a frame the driver flagged as bad
+ * (counted, dropped: back to the driver through frame_returned()). */
+static GstFlowReturn
+take_exported (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
+    GstClockTime * pts, GstClockTime * duration, GstBuffer ** outbuf)
 {
-  GError *err = NULL;
-  guint n = self->fmt.n_planes, i, p;
-
-  self->mapped = g_new0 (gpointer, self->n_buffers * n);
-  self->mapped_lengths = g_new0 (gsize, self->n_buffers * n);
-  for (i = 0; i < self->n_buffers; i++) {
-    if (!shrbuf_v4l2_device_map (self->dev, i, n, &self->mapped[i * n],
-            &self->mapped_lengths[i * n], &err)) {
-      post_error (self, err, g_strdup_printf ("Cannot map the capture "
-              "buffers of '%s'", self->dev->path));
-      return FALSE;
-    }
-    for (p = 0; p < n; p++) {
-      if (self->mapped_lengths[i * n + p] < self->fmt.sizeimage[p]) {
-        GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot map the capture "
-                "buffers of '%s'", self->dev->path), ("buffer %u plane %u "
-                "holds %" G_GSIZE_FORMAT " bytes, a frame %u", i, p,
-                self->mapped_lengths[i * n + p], self->fmt.sizeimage[p]));
-        return FALSE;
-      }
-    }
-  }
-  GST_DEBUG_OBJECT (self, "copying frames (%s): %u buffers mapped, no shrbuf "
-      "ledger (it records exported dma-bufs only)", self->copy_reason,
-      self->n_buffers);
-  if (!g_hash_table_contains (self->copy_warned, self->copy_reason)) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("%s, copying frames",
-            self->copy_reason), ("each frame is copied into a buffer of a "
-            "video pool and counted in the stats' \"copied\""));
-    g_hash_table_add (self->copy_warned, g_strdup (self->copy_reason));
-  }
-  return TRUE;
-}
-
-/* Unmaps the buffers (before REQBUFS(0)) and leaves the copy path. */
-static void
-copy_stop (GstShrbufSrc * self)
-{
+  gsize used[VIDEO_MAX_PLANES];
+  GstBuffer *buffer;
   guint i;
 
-  if (self->mapped) {
-    for (i = 0; i < self->n_buffers * self->fmt.n_planes; i++)
-      if (self->mapped[i])
-        shrbuf_v4l2_device_unmap (self->dev, self->mapped[i],
-            self->mapped_lengths[i]);
-    g_clear_pointer (&self->mapped, g_free);
-    g_clear_pointer (&self->mapped_lengths, g_free);
+  *outbuf = NULL;
+  for (i = 0; i < self->fmt.n_planes; i++) {
+    /* The layout (and GstVideoMeta) counts on whole planes. */
+    used[i] = self->fmt.sizeimage[i];
+    if (dq->bytesused[i] < self->fmt.sizeimage[i])
+      GST_DEBUG_OBJECT (self, "buffer %u plane %u: %u of %u bytes used",
+          dq->index, i, dq->bytesused[i], self->fmt.sizeimage[i]);
   }
-  g_clear_pointer (&self->copy_reason, g_free);
+  buffer = gst_buffer_new ();
+  if (!gst_shrbuf_allocator_append_frame (GST_SHRBUF_ALLOCATOR
+          (self->allocator), dq->index, buffer, used)) {
+    gst_buffer_unref (buffer);
+    return not_ours (self, dq->index);
+  }
+  if (time_frame (self, dq, pts, duration)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_OK;
+  }
+
+  /* Tells a shrbufsink which slot to mark while the frame is on screen. */
+  if (self->ledger)
+    shrbuf_buffer_add_slot_meta (buffer, self->ledger, dq->index,
+        dq->sequence, dq->timestamp);
+  gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
+      self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
+      self->info.offset, self->info.stride);
+  GST_OBJECT_LOCK (self);
+  self->exported++;
+  GST_OBJECT_UNLOCK (self);
+  *outbuf = buffer;
+  return GST_FLOW_OK;
 }
 
-/* Leaves in @query the pool to copy into: downstream's @pool if it takes
- * our configuration, else a GstVideoBufferPool. Its buffers carry a
- * GstVideoMeta, as exported ones do, when the pool can add one. */
-static gboolean
-copy_decide_pool (GstShrbufSrc * self, GstQuery * query, GstCaps * caps,
-    GstBufferPool * pool, guint size, guint min, guint max)
-{
-  GstStructure *config;
-
-  gst_video_info_from_caps (&self->copy_info, caps);
-  size = MAX (size, self->copy_info.size);
-  if (pool) {
-    config = gst_buffer_pool_get_config (pool);
-    gst_buffer_pool_config_set_params (config, caps, size, min, max);
-    if (gst_buffer_pool_has_option (pool, GST_BUFFER_POOL_OPTION_VIDEO_META))
-      gst_buffer_pool_config_add_option (config,
-          GST_BUFFER_POOL_OPTION_VIDEO_META);
-    if (gst_buffer_pool_set_config (pool, config)) {
-      GST_DEBUG_OBJECT (self, "copying into downstream's pool %"
-          GST_PTR_FORMAT, pool);
-      gst_query_add_allocation_pool (query, pool, size, min, max);
-      return TRUE;
-    }
-    GST_DEBUG_OBJECT (self, "downstream's pool refuses %" GST_PTR_FORMAT, caps);
-  }
-
-  pool = gst_video_buffer_pool_new ();
-  config = gst_buffer_pool_get_config (pool);
-  gst_buffer_pool_config_set_params (config, caps, size, min, max);
-  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  if (!gst_buffer_pool_set_config (pool, config)) {
-    gst_object_unref (pool);
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot make a pool to copy "
-            "the frames of '%s' into", self->dev->path),
-        ("GstVideoBufferPool refused %" GST_PTR_FORMAT, caps));
-    return FALSE;
-  }
-  GST_DEBUG_OBJECT (self, "copying into a pool of our own");
-  gst_query_add_allocation_pool (query, pool, size, min, max);
-  gst_object_unref (pool);
-  return TRUE;
-}
-
-/* create() on the copy path: frame @dq copied into a buffer of the pool
- * and its V4L2 buffer re-queued before the copy goes downstream. *outbuf
- * is left NULL for a frame the driver flagged as bad (counted, dropped). */
+/* Frame @dq copied into a buffer of the pool (src-copy.c), its V4L2
+ * buffer re-queued before the copy goes downstream. *@outbuf is left NULL
+ * for a frame the driver flagged as bad (counted, dropped), and when there
+ * is no copy (flushing, say: a dropped frame, and the pool's answer). */
 static GstFlowReturn
-copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
-    GstBuffer ** outbuf)
+take_copied (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
+    GstClockTime * pts, GstClockTime * duration, GstBuffer ** outbuf)
 {
-  GstBufferPool *pool = NULL;
-  GstBuffer *buffer = NULL;
-  GstClockTime pts, duration;
+  GstBufferPool *pool;
   GstFlowReturn ret = GST_FLOW_OK;
   GError *err = NULL;
-  gsize sizes[VIDEO_MAX_PLANES];
-  guint n = self->fmt.n_planes, i;
-  gboolean bad;
 
   *outbuf = NULL;
-  if (dq->index >= self->n_buffers) {
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
-            "'%s' failed", self->dev->path), ("the driver returned buffer "
-            "%u, which is not ours to fill", dq->index));
-    return GST_FLOW_ERROR;
-  }
-  bad = time_frame (self, dq, &pts, &duration);
-
-  if (!bad) {
-    for (i = 0; i < n; i++)
-      sizes[i] = self->fmt.sizeimage[i];
+  if (!time_frame (self, dq, pts, duration)) {
     pool = gst_base_src_get_buffer_pool (GST_BASE_SRC (self));
-    ret = pool ? gst_buffer_pool_acquire_buffer (pool, &buffer, NULL) :
-        GST_FLOW_NOT_NEGOTIATED;
-    if (ret == GST_FLOW_OK && !shrbuf_frame_copy (&self->info, n,
-            &self->mapped[dq->index * n], sizes, buffer, &self->copy_info)) {
-      GST_ELEMENT_ERROR (self, CORE, FAILED, (NULL), ("cannot copy frame %u "
-              "into a buffer of %" GST_PTR_FORMAT, dq->sequence, pool));
-      gst_clear_buffer (&buffer);
-      ret = GST_FLOW_ERROR;
-    }
+    ret = shrbuf_src_copy_create (&self->copy, pool, dq, outbuf);
     gst_clear_object (&pool);
-    if (buffer == NULL) {
-      /* Counted, not copied (flushing, say): a dropped frame. */
+    if (*outbuf == NULL) {
       GST_OBJECT_LOCK (self);
       self->dropped++;
       GST_OBJECT_UNLOCK (self);
@@ -1056,97 +1007,50 @@ copy_create (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   }
 
   /* Back to the driver before the copy goes downstream. */
-  if (!shrbuf_v4l2_device_queue (self->dev, dq->index, n, &err)) {
-    gst_clear_buffer (&buffer);
-    post_error (self, err, g_strdup_printf ("Capture from video device '%s' "
-            "failed", self->dev->path));
-    return GST_FLOW_ERROR;
+  if (!queue_frame (self, dq->index, &err)) {
+    gst_clear_buffer (outbuf);
+    return capture_failed (self, err);
   }
-  g_atomic_int_inc (&self->queued);
-  if (buffer == NULL)
-    return ret;
-
-  stamp_buffer (buffer, dq, pts, duration);
-
-  GST_OBJECT_LOCK (self);
-  self->copied++;
-  GST_OBJECT_UNLOCK (self);
-  GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s",
-      self->copy_reason);
-
-  GST_LOG_OBJECT (self, "copied buffer %u, sequence %u, pts %" GST_TIME_FORMAT,
-      dq->index, dq->sequence, GST_TIME_ARGS (pts));
-  *outbuf = buffer;
-  return GST_FLOW_OK;
+  if (*outbuf) {
+    GST_OBJECT_LOCK (self);
+    self->copied++;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return ret;
 }
 
 static GstFlowReturn
 gst_shrbuf_src_create (GstPushSrc * src, GstBuffer ** outbuf)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
+  gboolean copying = self->mode == SHRBUF_SRC_MODE_COPY;
   ShrbufV4l2Dequeued dq;
   GstFlowReturn ret;
-  GstBuffer *buffer;
+  GstBuffer *buffer = NULL;
   GstClockTime pts, duration;
-  gsize used[VIDEO_MAX_PLANES];
-  guint i;
 
   if (!self->streaming)
     return GST_FLOW_NOT_NEGOTIATED;
 
-again:
-  ret = dequeue (self, &dq);
-  if (ret != GST_FLOW_OK)
-    return ret;
-  g_atomic_int_add (&self->queued, -1);
-  ledger_mark (self, dq.index, FALSE, dq.sequence, dq.timestamp);
-  if (self->copy_reason) {
-    ret = copy_create (self, &dq, outbuf);
-    if (ret == GST_FLOW_OK && *outbuf == NULL)
-      goto again;               /* a bad frame: counted, re-queued */
-    return ret;
+  /* A bad frame gives no buffer: counted, re-queued, the next one. */
+  while (buffer == NULL) {
+    ret = dequeue (self, &dq);
+    if (ret != GST_FLOW_OK)
+      return ret;
+    ret = copying ? take_copied (self, &dq, &pts, &duration, &buffer) :
+        take_exported (self, &dq, &pts, &duration, &buffer);
+    if (ret != GST_FLOW_OK)
+      return ret;
   }
-
-  for (i = 0; i < self->fmt.n_planes; i++) {
-    /* The layout (and GstVideoMeta) counts on whole planes. */
-    used[i] = self->fmt.sizeimage[i];
-    if (dq.bytesused[i] < self->fmt.sizeimage[i])
-      GST_DEBUG_OBJECT (self, "buffer %u plane %u: %u of %u bytes used",
-          dq.index, i, dq.bytesused[i], self->fmt.sizeimage[i]);
-  }
-  buffer = gst_buffer_new ();
-  if (!gst_shrbuf_allocator_append_frame (GST_SHRBUF_ALLOCATOR
-          (self->allocator), dq.index, buffer, used)) {
-    gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, ("Capture from video device "
-            "'%s' failed", self->dev->path), ("the driver returned buffer "
-            "%u, which is not ours to fill", dq.index));
-    return GST_FLOW_ERROR;
-  }
-
-  if (time_frame (self, &dq, &pts, &duration)) {
-    /* Re-queued as it goes. */
-    gst_buffer_unref (buffer);
-    goto again;
-  }
-
-  /* Tells a shrbufsink which slot to mark while the frame is on screen. */
-  if (self->ledger)
-    shrbuf_buffer_add_slot_meta (buffer, self->ledger, dq.index, dq.sequence,
-        dq.timestamp);
-  gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
-      GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
-      self->info.height, GST_VIDEO_INFO_N_PLANES (&self->info),
-      self->info.offset, self->info.stride);
   stamp_buffer (buffer, &dq, pts, duration);
 
-  GST_OBJECT_LOCK (self);
-  self->exported++;
-  GST_OBJECT_UNLOCK (self);
-
-  GST_LOG_OBJECT (self, "buffer %u, sequence %u, pts %" GST_TIME_FORMAT
-      ", driver timestamp %" G_GUINT64_FORMAT " ns", dq.index, dq.sequence,
-      GST_TIME_ARGS (pts), dq.timestamp);
+  if (copying)
+    GST_LOG_OBJECT (self, "copied buffer %u, sequence %u, pts %"
+        GST_TIME_FORMAT, dq.index, dq.sequence, GST_TIME_ARGS (pts));
+  else
+    GST_LOG_OBJECT (self, "buffer %u, sequence %u, pts %" GST_TIME_FORMAT
+        ", driver timestamp %" G_GUINT64_FORMAT " ns", dq.index, dq.sequence,
+        GST_TIME_ARGS (pts), dq.timestamp);
   *outbuf = buffer;
   return GST_FLOW_OK;
 }
@@ -1202,34 +1106,30 @@ gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (object);
 
+  /* get_stats() takes the lock itself. */
+  if (prop_id == PROP_STATS) {
+    g_value_take_boxed (value, get_stats (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_DEVICE:
-      GST_OBJECT_LOCK (self);
       g_value_set_string (value, self->device);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_DEVICE_FD:
-      GST_OBJECT_LOCK (self);
       g_value_set_int (value, self->device_fd);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_QUEUE_DEPTH:
-      GST_OBJECT_LOCK (self);
       g_value_set_uint (value, self->queue_depth);
-      GST_OBJECT_UNLOCK (self);
       break;
     case PROP_BROKER:
-      GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->broker);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    case PROP_STATS:
-      g_value_take_boxed (value, get_stats (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -1238,7 +1138,8 @@ gst_shrbuf_src_finalize (GObject * object)
   GstShrbufSrc *self = GST_SHRBUF_SRC (object);
 
   g_free (self->device);
-  g_hash_table_unref (self->copy_warned);
+  shrbuf_src_copy_clear (&self->copy);
+  gst_atomic_queue_unref (self->returned);
   G_OBJECT_CLASS (gst_shrbuf_src_parent_class)->finalize (object);
 }
 
@@ -1253,7 +1154,6 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
 
   GST_DEBUG_CATEGORY_INIT (shrbufsrc_debug, "shrbufsrc", 0,
       "V4L2 capture exported as dma-buf");
-  GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
 
   object_class->set_property = gst_shrbuf_src_set_property;
   object_class->get_property = gst_shrbuf_src_get_property;
@@ -1348,8 +1248,9 @@ gst_shrbuf_src_init (GstShrbufSrc * self)
   self->device_fd = DEFAULT_DEVICE_FD;
   self->queue_depth = DEFAULT_QUEUE_DEPTH;
   self->broker = DEFAULT_BROKER;
-  self->copy_warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  self->wake_fd = -1;
+  self->returned = gst_atomic_queue_new (MAX_QUEUE_DEPTH);
+  shrbuf_src_copy_init (&self->copy, GST_ELEMENT (self));
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

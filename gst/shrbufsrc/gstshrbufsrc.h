@@ -20,6 +20,7 @@
 #include <gst/video/video.h>
 
 #include "v4l2-device.h"
+#include "src-copy.h"
 #include "ledger.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,14 @@ typedef enum
 
 GType gst_shrbuf_src_broker_get_type (void);
 #define GST_TYPE_SHRBUF_SRC_BROKER (gst_shrbuf_src_broker_get_type ())
+
+/* How the frames go downstream: as the driver's buffers, exported as
+ * dma-buf, or copied (src-copy.c) when they cannot be exported. */
+typedef enum
+{
+  SHRBUF_SRC_MODE_EXPORT,
+  SHRBUF_SRC_MODE_COPY,
+} ShrbufSrcMode;
 
 #define GST_TYPE_SHRBUF_SRC (gst_shrbuf_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstShrbufSrc, gst_shrbuf_src, GST, SHRBUF_SRC,
@@ -58,32 +67,30 @@ struct _GstShrbufSrc
   GstCaps *probed_caps;
   ShrbufV4l2Format current;     /* the device's format before we set ours */
   GstPoll *poll;                /* owned; set flushing by unlock() */
-  GstPollFD pollfd;
+  GstPollFD pollfd;             /* the device */
+  gint wake_fd;                 /* owned: an eventfd, written when a frame
+                                 * comes back (see frame_returned()) */
+  GstPollFD wakefd;
 
   /* The configuration streaming now; see configure(). */
   GstCaps *caps;                /* negotiated */
   guint padding_right;          /* asked for by downstream */
-  gboolean video_meta;          /* downstream reads GstVideoMeta */
   GstVideoInfo info;            /* with the driver's strides and offsets */
   ShrbufV4l2Format fmt;
   guint n_buffers;
-  GstAllocator *allocator;      /* owned; retired before it is dropped */
+  ShrbufSrcMode mode;
+  GstAllocator *allocator;      /* owned, exporting: retired before it is
+                                 * dropped */
   ShrbufLedger *ledger;         /* owned, or NULL: the broker pool, a slot
                                  * per frame, held while in the driver */
+  ShrbufSrcCopy copy;           /* copying: the mappings (src-copy.c) */
   gboolean streaming;
   gboolean have_sequence;
   guint32 last_sequence;
 
-  /* The copy path, when the frames cannot be exported (see copy_start() in
-   * gstshrbufsrc.c): the driver's buffers are mapped and each frame is
-   * copied into a buffer of the pool decide_allocation() chose. */
-  gchar *copy_reason;           /* owned: why, or NULL (exporting) */
-  GHashTable *copy_warned;      /* owned: the reasons posted as a warning
-                                 * since start() */
-  gpointer *mapped;             /* owned: n_buffers * fmt.n_planes
-                                 * mappings, unmapped in stop_streaming() */
-  gsize *mapped_lengths;
-  GstVideoInfo copy_info;       /* the caps of the pool's buffers */
+  /* Frames downstream let go of (index + 1), pushed under the allocator's
+   * lock on any thread, re-queued on the streaming thread. Owned. */
+  GstAtomicQueue *returned;
 
   /* Statistics; object lock, except queued (atomic). */
   guint64 frames;

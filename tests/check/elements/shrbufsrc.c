@@ -7,7 +7,8 @@
  * version 2.1 of the License, or (at your option) any later version.
  *
  * The allocator is tested on memfd fds (no driver), the copy path's frame
- * copy on memory of its own; capture itself is tested in the VM
+ * copy on memory of its own, the driver's plane layout on described
+ * formats; capture itself is tested in the VM
  * (tests/vm/cases/3*-src-*.sh).
  */
 
@@ -24,6 +25,7 @@
 
 #include "gstshrbufallocator.h"
 #include "frame-copy.h"
+#include "v4l2-layout.h"
 
 #define SIZE 8192
 
@@ -80,7 +82,13 @@ GST_START_TEST (test_allocator_map_and_recycle)
   GstMapInfo map;
 
   fail_unless (gst_shrbuf_allocator_add_frame (alloc, 3, 1, &fd, &size));
-  fail_unless_equals_int (gst_shrbuf_allocator_n_frames (alloc), 1);
+  /* Recorded: its index is taken. */
+  {
+    gint other = make_memfd (0);
+
+    fail_if (gst_shrbuf_allocator_add_frame (alloc, 3, 1, &other, &size));
+    fail_if (fd_is_open (other));
+  }
 
   buf = gst_buffer_new ();
   fail_unless (gst_shrbuf_allocator_append_frame (alloc, 3, buf, &used));
@@ -119,7 +127,10 @@ GST_START_TEST (test_allocator_map_and_recycle)
 
   /* Retired at home: freed and its fd closed right away. */
   gst_shrbuf_allocator_retire (alloc);
-  fail_unless_equals_int (gst_shrbuf_allocator_n_frames (alloc), 0);
+  /* No frame left: none to hand out. */
+  buf = gst_buffer_new ();
+  fail_if (gst_shrbuf_allocator_append_frame (alloc, 3, buf, &used));
+  gst_buffer_unref (buf);
   fail_if (fd_is_open (fd));
   fail_unless_equals_int (recycled->len, 2);
   free_allocator (alloc);
@@ -444,6 +455,109 @@ GST_START_TEST (test_frame_copy_too_small)
 
 GST_END_TEST;
 
+/* shrbuf_v4l2_layout(): the planes as the driver lays them out. */
+static ShrbufV4l2Format
+single_plane (guint bytesperline, guint sizeimage)
+{
+  ShrbufV4l2Format fmt = { 0, };
+
+  fmt.n_planes = 1;
+  fmt.bytesperline[0] = bytesperline;
+  fmt.sizeimage[0] = sizeimage;
+  return fmt;
+}
+
+GST_START_TEST (test_layout_single_plane)
+{
+  GstVideoInfo info;
+  ShrbufV4l2Format fmt;
+  GError *err = NULL;
+
+  /* NV12 640x480 at 704 bytes a row: both planes at the padded stride. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, 640, 480);
+  fmt = single_plane (704, 704 * 480 * 3 / 2);
+  fail_unless (shrbuf_v4l2_layout (&info, &fmt, &err));
+  fail_unless (err == NULL);
+  fail_unless_equals_int (info.stride[0], 704);
+  fail_unless_equals_int (info.stride[1], 704);
+  fail_unless_equals_int (info.offset[0], 0);
+  fail_unless_equals_int (info.offset[1], 704 * 480);
+  fail_unless_equals_int (info.size, 704 * 480 * 3 / 2);
+
+  /* I420 64x48 at 80 bytes a row: the chroma planes at half of it. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 64, 48);
+  fmt = single_plane (80, 80 * 48 + 2 * 40 * 24 + 100);
+  fail_unless (shrbuf_v4l2_layout (&info, &fmt, NULL));
+  fail_unless_equals_int (info.stride[0], 80);
+  fail_unless_equals_int (info.stride[1], 40);
+  fail_unless_equals_int (info.stride[2], 40);
+  fail_unless_equals_int (info.offset[1], 80 * 48);
+  fail_unless_equals_int (info.offset[2], 80 * 48 + 40 * 24);
+  /* The driver's buffer size, with its slack. */
+  fail_unless_equals_int (info.size, 80 * 48 + 2 * 40 * 24 + 100);
+
+  /* YUY2 640x480 at 1408 bytes a row (1280 unpadded). */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_YUY2, 640, 480);
+  fmt = single_plane (1408, 1408 * 480);
+  fail_unless (shrbuf_v4l2_layout (&info, &fmt, NULL));
+  fail_unless_equals_int (info.stride[0], 1408);
+  fail_unless_equals_int (info.offset[0], 0);
+  fail_unless_equals_int (info.size, 1408 * 480);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_multi_plane)
+{
+  GstVideoInfo info;
+  ShrbufV4l2Format fmt = { 0, };
+
+  /* NV12M: a buffer a plane, each with its own bytesperline; an offset
+   * counts across the buffers. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, 640, 480);
+  fmt.n_planes = 2;
+  fmt.bytesperline[0] = 768;
+  fmt.bytesperline[1] = 704;
+  fmt.sizeimage[0] = 768 * 480;
+  fmt.sizeimage[1] = 704 * 240 + 64;
+  fail_unless (shrbuf_v4l2_layout (&info, &fmt, NULL));
+  fail_unless_equals_int (info.stride[0], 768);
+  fail_unless_equals_int (info.stride[1], 704);
+  fail_unless_equals_int (info.offset[0], 0);
+  fail_unless_equals_int (info.offset[1], 768 * 480);
+  fail_unless_equals_int (info.size, 768 * 480 + 704 * 240 + 64);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_refused)
+{
+  GstVideoInfo info;
+  ShrbufV4l2Format fmt;
+  GError *err = NULL;
+
+  /* A buffer that holds the luma plane only. */
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, 640, 480);
+  fmt = single_plane (640, 640 * 480);
+  fail_if (shrbuf_v4l2_layout (&info, &fmt, &err));
+  fail_unless (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_NEGOTIATION));
+  fail_unless (strstr (err->message, "460800") != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  /* Three buffers for NV12's two planes. */
+  fmt.n_planes = 3;
+  fmt.bytesperline[1] = fmt.bytesperline[2] = 640;
+  fmt.sizeimage[1] = fmt.sizeimage[2] = 640 * 240;
+  fail_if (shrbuf_v4l2_layout (&info, &fmt, &err));
+  fail_unless (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_NEGOTIATION));
+  fail_unless_equals_string (err->message, "3 V4L2 planes for 2 video planes");
+  g_clear_error (&err);
+}
+
+GST_END_TEST;
+
 static Suite *
 shrbufsrc_suite (void)
 {
@@ -461,6 +575,9 @@ shrbufsrc_suite (void)
   tcase_add_test (tc, test_frame_copy_stride);
   tcase_add_test (tc, test_frame_copy_planes);
   tcase_add_test (tc, test_frame_copy_too_small);
+  tcase_add_test (tc, test_layout_single_plane);
+  tcase_add_test (tc, test_layout_multi_plane);
+  tcase_add_test (tc, test_layout_refused);
   return s;
 }
 
