@@ -30,20 +30,18 @@
  * - gst_shrbuf_allocator_append_frame() hands that reference to a buffer.
  *   When the last reference to a memory goes, the memory's dispose hook
  *   takes it back (the memory is not freed); when every plane of the frame
- *   is back, it calls the recycle function, still under the allocator's
- *   lock and on the thread that let go. That function only notes the index
- *   (shrbufsrc pushes it onto a GstAtomicQueue and wakes its streaming
- *   thread); the owner re-queues the frame in the driver on its own
- *   thread, so no ioctl runs under this lock. A share or copy of a memory
- *   holds its parent, so a frame comes back only once nothing downstream
- *   can see its pixels.
+ *   is back, it calls the recycle function on the thread that let go,
+ *   after dropping the allocator's lock: under the lock it only marks the
+ *   memory home and counts the call as in flight, so the owner's ioctls
+ *   (QBUF) never run under it. A share or copy of a memory holds its
+ *   parent, so a frame comes back only once nothing downstream can see its
+ *   pixels.
  * - gst_shrbuf_allocator_retire() (stop, renegotiation) disowns every frame:
  *   memories at home are freed now, memories downstream when their last
- *   reference goes; the frame closes its fds after its last memory. Once
- *   it returns the recycle function is not called again (retirement and
- *   the dispose hook take the same lock), so a frame released after stop
- *   is never handed to its owner for a device that is gone; what the
- *   owner was handed before, it drops itself. Each
+ *   reference goes; the frame closes its fds after its last memory. It
+ *   waits for recycle calls in flight, and none starts after it (the
+ *   dispose hook checks under the same lock), so once it returns no frame
+ *   is handed to its owner for a device that is gone. Each
  *   memory holds a reference to the allocator, so the allocator lives as
  *   long as any memory does. The owner must retire before dropping its
  *   reference, or the memories at home and the allocator keep each other.
@@ -79,6 +77,8 @@ struct _GstShrbufAllocator
   GstShrbufRecycleFunc recycle;
   gpointer user_data;
   GPtrArray *frames;            /* ShrbufFrame *, not retired; object lock */
+  guint recycling;              /* recycle calls in flight; object lock */
+  GCond recycled;               /* signalled when recycling drops to 0 */
 };
 
 G_DEFINE_TYPE (GstShrbufAllocator, gst_shrbuf_allocator,
@@ -115,7 +115,7 @@ memory_dispose (GstMiniObject * obj)
   GstShrbufAllocator *self = GST_SHRBUF_ALLOCATOR (mem->allocator);
   ShrbufFrame *frame = gst_mini_object_get_qdata (obj, frame_quark ());
   ShrbufFrame *dead = NULL;
-  gboolean keep = TRUE;
+  gboolean keep = TRUE, complete = FALSE;
   guint i;
 
   GST_OBJECT_LOCK (self);
@@ -130,11 +130,21 @@ memory_dispose (GstMiniObject * obj)
     for (i = 0; i < frame->n_planes; i++)
       if (frame->mems[i] == mem)
         frame->home[i] = TRUE;
-    if (--frame->out == 0 && self->recycle)
-      self->recycle (self, frame->index, self->user_data);
+    if (--frame->out == 0 && self->recycle) {
+      complete = TRUE;
+      self->recycling++;
+    }
   }
   GST_OBJECT_UNLOCK (self);
 
+  if (complete) {
+    /* Not under the lock; retire() waits for this call to end. */
+    self->recycle (self, frame->index, self->user_data);
+    GST_OBJECT_LOCK (self);
+    if (--self->recycling == 0)
+      g_cond_broadcast (&self->recycled);
+    GST_OBJECT_UNLOCK (self);
+  }
   if (dead)
     frame_free (dead);
   return !keep;
@@ -157,6 +167,7 @@ gst_shrbuf_allocator_finalize (GObject * object)
   /* Not reached with frames left: each one's memories hold us. */
   g_warn_if_fail (self->frames->len == 0);
   g_ptr_array_unref (self->frames);
+  g_cond_clear (&self->recycled);
   G_OBJECT_CLASS (gst_shrbuf_allocator_parent_class)->finalize (object);
 }
 
@@ -177,6 +188,7 @@ static void
 gst_shrbuf_allocator_init (GstShrbufAllocator * self)
 {
   self->frames = g_ptr_array_new ();
+  g_cond_init (&self->recycled);
 }
 
 /**
@@ -312,9 +324,10 @@ gst_shrbuf_allocator_append_frame (GstShrbufAllocator * self, guint index,
 /**
  * gst_shrbuf_allocator_retire:
  *
- * Disowns every frame: from now on no recycle function runs. Memories at
- * home are freed now, the others when downstream drops them; each frame
- * closes its fds after its last memory is freed.
+ * Disowns every frame: waits for the recycle calls in flight, and from
+ * then on none runs. Memories at home are freed now, the others when
+ * downstream drops them; each frame closes its fds after its last memory
+ * is freed. Must not be called from a recycle function.
  */
 void
 gst_shrbuf_allocator_retire (GstShrbufAllocator * self)
@@ -334,6 +347,8 @@ gst_shrbuf_allocator_retire (GstShrbufAllocator * self)
         frame->index, frame->out);
   }
   g_ptr_array_set_size (self->frames, 0);
+  while (self->recycling > 0)
+    g_cond_wait (&self->recycled, GST_OBJECT_GET_LOCK (self));
   GST_OBJECT_UNLOCK (self);
 
   /* Outside the lock: their dispose hook takes it. */

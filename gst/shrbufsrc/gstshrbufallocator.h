@@ -26,11 +26,11 @@ G_DECLARE_FINAL_TYPE (GstShrbufAllocator, gst_shrbuf_allocator, GST,
 
 #define GST_SHRBUF_ALLOCATOR_MAX_PLANES 4
 
-/* Called, with the allocator's object lock held and on whatever thread
- * dropped the last reference, when every memory of frame @index has come
- * back from downstream. It must not block nor call into the driver: it
- * notes the frame for the owner's streaming thread, which re-queues it. It
- * is never called for a frame once gst_shrbuf_allocator_retire() returned. */
+/* Called on whatever thread dropped the last reference, without the
+ * allocator's lock, when every memory of frame @index has come back from
+ * downstream: the owner gives the frame back to the driver. It must not
+ * call gst_shrbuf_allocator_retire(). Once that returned, it is not called
+ * again (retire waits for the calls in flight). */
 typedef void (*GstShrbufRecycleFunc) (GstShrbufAllocator * allocator,
     guint index, gpointer user_data);
 

@@ -44,7 +44,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 GST_DEBUG_CATEGORY (shrbufsrc_debug);
@@ -137,44 +136,6 @@ ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
   return shrbuf_ledger_new_recording ("shrbufsrc", first_fds, n, NULL);
 }
 
-/* Frames coming back.
- *
- * Downstream drops a buffer on any thread; the allocator calls
- * frame_returned() with its object lock held once every memory of the
- * frame is back. That only pushes the index onto self->returned and wakes
- * the streaming thread through self->wake_fd (an eventfd in self->poll);
- * the streaming thread re-queues the frames in dequeue()
- * (requeue_returned(): ledger mark and QBUF), so no ioctl runs under the
- * allocator's lock or on downstream's threads. After
- * gst_shrbuf_allocator_retire() returns, frame_returned() is not called
- * again, and stop_streaming() discards what it pushed before: a frame of a
- * stopped stream is never queued to a device that is gone or has other
- * buffers. */
-static void
-frame_returned (GstShrbufAllocator * allocator, guint index,
-    gpointer user_data)
-{
-  GstShrbufSrc *self = user_data;
-  guint64 one = 1;
-
-  gst_atomic_queue_push (self->returned, GUINT_TO_POINTER (index + 1));
-  /* Fails only when the counter would overflow: it is set then. */
-  if (write (self->wake_fd, &one, sizeof one) < 0)
-    GST_LOG_OBJECT (self, "wake-up pending: %s", g_strerror (errno));
-}
-
-/* Consumes the wake-ups so far: a frame returned from now on wakes the
- * streaming thread again. */
-static void
-clear_wake (GstShrbufSrc * self)
-{
-  guint64 count;
-
-  if (read (self->wake_fd, &count, sizeof count) < 0 && errno != EAGAIN)
-    GST_WARNING_OBJECT (self, "cannot read the wake-up eventfd: %s",
-        g_strerror (errno));
-}
-
 /* Gives frame @index to the driver, held EMPTY in the ledger. */
 static gboolean
 queue_frame (GstShrbufSrc * self, guint index, GError ** err)
@@ -186,35 +147,29 @@ queue_frame (GstShrbufSrc * self, guint index, GError ** err)
   return TRUE;
 }
 
-/* On the streaming thread: re-queues the frames downstream gave back. */
+/* Frames coming back. Downstream drops a buffer on any thread; once every
+ * memory of the frame is back, the allocator calls this on that thread,
+ * outside its own lock, and the frame goes back to the driver at once:
+ * a streaming thread that waits downstream (a sink synchronising to the
+ * clock) could not re-queue it before the driver runs out of buffers.
+ * gst_shrbuf_allocator_retire() in stop_streaming() waits for the calls in
+ * flight and stops new ones, so no frame is queued to a device that is
+ * gone or has other buffers. */
 static void
-requeue_returned (GstShrbufSrc * self)
+frame_returned (GstShrbufAllocator * allocator, guint index,
+    gpointer user_data)
 {
+  GstShrbufSrc *self = user_data;
   GError *err = NULL;
-  gpointer item;
 
-  while ((item = gst_atomic_queue_pop (self->returned))) {
-    guint index = GPOINTER_TO_UINT (item) - 1;
-
-    if (!queue_frame (self, index, &err)) {
-      /* dequeue() sees the device fail too and reports it. */
-      GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
-          err->message);
-      g_clear_error (&err);
-      continue;
-    }
-    GST_LOG_OBJECT (self, "re-queued buffer %u", index);
+  if (!queue_frame (self, index, &err)) {
+    /* dequeue() sees the device fail too and reports it. */
+    GST_WARNING_OBJECT (self, "cannot re-queue buffer %u: %s", index,
+        err->message);
+    g_error_free (err);
+    return;
   }
-}
-
-/* The returned frames of a stream that stopped: dropped, not queued. */
-static void
-discard_returned (GstShrbufSrc * self)
-{
-  while (gst_atomic_queue_pop (self->returned) != NULL)
-    continue;
-  if (self->wake_fd >= 0)
-    clear_wake (self);
+  GST_LOG_OBJECT (self, "re-queued buffer %u", index);
 }
 
 /* Watches @fd, with @pollfd, in self->poll for reading. */
@@ -268,16 +223,8 @@ gst_shrbuf_src_start (GstBaseSrc * src)
     goto fail;
   }
 
-  self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (self->wake_fd < 0) {
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, ("Cannot capture from "
-            "video device '%s'", self->dev->path), ("eventfd failed: %s",
-            g_strerror (errno)));
-    goto fail;
-  }
   self->poll = gst_poll_new (TRUE);
   poll_add (self, &self->pollfd, self->dev->fd);
-  poll_add (self, &self->wakefd, self->wake_fd);
   return TRUE;
 
 fail:
@@ -295,10 +242,6 @@ gst_shrbuf_src_stop (GstBaseSrc * src)
   gst_clear_caps (&self->caps);
   gst_clear_caps (&self->probed_caps);
   g_clear_pointer (&self->poll, gst_poll_free);
-  if (self->wake_fd >= 0) {
-    close (self->wake_fd);
-    self->wake_fd = -1;
-  }
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
   shrbuf_src_copy_forget_warnings (&self->copy);
   return TRUE;
@@ -317,8 +260,6 @@ stop_streaming (GstShrbufSrc * self)
     gst_shrbuf_allocator_retire (GST_SHRBUF_ALLOCATOR (self->allocator));
     gst_clear_object (&self->allocator);
   }
-  /* No frame comes back any more; those that did are not queued. */
-  discard_returned (self);
   /* Closed now, so that buffers kept downstream (on screen, say) do not
    * keep the pool's references to the others; their metas only see a
    * closed ledger. */
@@ -822,9 +763,8 @@ not_ours (GstShrbufSrc * self, guint index)
 }
 
 /* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
- * a DQBUF that would block), re-queueing the frames downstream gave back
- * before each wait; the buffer is no longer counted as the driver's and is
- * FILLED in the ledger. */
+ * a DQBUF that would block); the buffer is no longer counted as the
+ * driver's and is FILLED in the ledger. */
 static GstFlowReturn
 dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
 {
@@ -832,7 +772,6 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
   gint ret;
 
   for (;;) {
-    requeue_returned (self);
     ret = gst_poll_wait (self->poll, GST_CLOCK_TIME_NONE);
     if (ret < 0) {
       if (errno == EBUSY)
@@ -843,12 +782,6 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
           "poll failed: %s", g_strerror (errno));
       goto failed;
     }
-    if (gst_poll_fd_can_read (self->poll, &self->wakefd))
-      clear_wake (self);
-    if (!gst_poll_fd_can_read (self->poll, &self->pollfd)
-        && !gst_poll_fd_has_error (self->poll, &self->pollfd)
-        && !gst_poll_fd_has_closed (self->poll, &self->pollfd))
-      continue;                 /* only woken: frames to re-queue */
     if (!shrbuf_v4l2_device_dequeue (self->dev, self->fmt.n_planes, out, &err))
       goto failed;
     if (out->index != G_MAXUINT)
@@ -1139,7 +1072,6 @@ gst_shrbuf_src_finalize (GObject * object)
 
   g_free (self->device);
   shrbuf_src_copy_clear (&self->copy);
-  gst_atomic_queue_unref (self->returned);
   G_OBJECT_CLASS (gst_shrbuf_src_parent_class)->finalize (object);
 }
 
@@ -1248,8 +1180,6 @@ gst_shrbuf_src_init (GstShrbufSrc * self)
   self->device_fd = DEFAULT_DEVICE_FD;
   self->queue_depth = DEFAULT_QUEUE_DEPTH;
   self->broker = DEFAULT_BROKER;
-  self->wake_fd = -1;
-  self->returned = gst_atomic_queue_new (MAX_QUEUE_DEPTH);
   shrbuf_src_copy_init (&self->copy, GST_ELEMENT (self));
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

@@ -68,9 +68,6 @@ struct _GstShrbufSrc
   ShrbufV4l2Format current;     /* the device's format before we set ours */
   GstPoll *poll;                /* owned; set flushing by unlock() */
   GstPollFD pollfd;             /* the device */
-  gint wake_fd;                 /* owned: an eventfd, written when a frame
-                                 * comes back (see frame_returned()) */
-  GstPollFD wakefd;
 
   /* The configuration streaming now; see configure(). */
   GstCaps *caps;                /* negotiated */
@@ -87,10 +84,6 @@ struct _GstShrbufSrc
   gboolean streaming;
   gboolean have_sequence;
   guint32 last_sequence;
-
-  /* Frames downstream let go of (index + 1), pushed under the allocator's
-   * lock on any thread, re-queued on the streaming thread. Owned. */
-  GstAtomicQueue *returned;
 
   /* Statistics; object lock, except queued (atomic). */
   guint64 frames;

@@ -177,6 +177,96 @@ GST_START_TEST (test_allocator_outlives_retire)
 
 GST_END_TEST;
 
+/* The recycle function runs without the allocator's lock (it may call
+ * back into it), and retire() waits for a recycle call in flight: once it
+ * returned, the owner's device is never touched again. */
+typedef struct
+{
+  GstShrbufAllocator *alloc;
+  GMutex lock;
+  GCond cond;
+  gboolean in_recycle, release, retired;
+} SlowRecycle;
+
+static void
+slow_recycle (GstShrbufAllocator * allocator, guint index, gpointer data)
+{
+  SlowRecycle *sr = data;
+  GstBuffer *probe = gst_buffer_new ();
+  gsize size = SIZE;
+
+  /* Would deadlock if the allocator's lock were held. */
+  fail_if (gst_shrbuf_allocator_append_frame (allocator, 7, probe, &size));
+  gst_buffer_unref (probe);
+  g_mutex_lock (&sr->lock);
+  sr->in_recycle = TRUE;
+  g_cond_broadcast (&sr->cond);
+  while (!sr->release)
+    g_cond_wait (&sr->cond, &sr->lock);
+  fail_if (sr->retired, "retire() returned during a recycle call");
+  g_mutex_unlock (&sr->lock);
+}
+
+static gpointer
+retire_thread (gpointer data)
+{
+  SlowRecycle *sr = data;
+
+  gst_shrbuf_allocator_retire (sr->alloc);
+  g_mutex_lock (&sr->lock);
+  sr->retired = TRUE;
+  g_cond_broadcast (&sr->cond);
+  g_mutex_unlock (&sr->lock);
+  return NULL;
+}
+
+static gpointer
+drop_thread (gpointer data)
+{
+  gst_buffer_unref (GST_BUFFER (data));
+  return NULL;
+}
+
+GST_START_TEST (test_allocator_retire_waits_for_recycle)
+{
+  SlowRecycle sr = { NULL, };
+  gint fd = make_memfd (0x22);
+  gsize size = SIZE;
+  GstBuffer *buf = gst_buffer_new ();
+  GThread *dropper, *retirer;
+
+  g_mutex_init (&sr.lock);
+  g_cond_init (&sr.cond);
+  sr.alloc = GST_SHRBUF_ALLOCATOR (gst_shrbuf_allocator_new (slow_recycle,
+          &sr));
+  fail_unless (gst_shrbuf_allocator_add_frame (sr.alloc, 0, 1, &fd, &size));
+  fail_unless (gst_shrbuf_allocator_append_frame (sr.alloc, 0, buf, &size));
+
+  dropper = g_thread_new ("drop", drop_thread, buf);
+  g_mutex_lock (&sr.lock);
+  while (!sr.in_recycle)
+    g_cond_wait (&sr.cond, &sr.lock);
+  g_mutex_unlock (&sr.lock);
+
+  retirer = g_thread_new ("retire", retire_thread, &sr);
+  g_usleep (100 * 1000);
+  g_mutex_lock (&sr.lock);
+  fail_if (sr.retired, "retire() did not wait for the recycle call");
+  sr.release = TRUE;
+  g_cond_broadcast (&sr.cond);
+  g_mutex_unlock (&sr.lock);
+  g_thread_join (dropper);
+  g_thread_join (retirer);
+  fail_unless (sr.retired);
+  fail_if (fd_is_open (fd));    /* retired at home: freed, fd closed */
+
+  gst_object_unref (sr.alloc);
+  g_mutex_clear (&sr.lock);
+  g_cond_clear (&sr.cond);
+}
+
+GST_END_TEST;
+
 /* A frame of two planes comes back only with both; a share or a buffer
  * copy keeps it out. */
 GST_START_TEST (test_allocator_planes)
@@ -568,6 +658,7 @@ shrbufsrc_suite (void)
   tcase_add_test (tc, test_allocator_map_and_recycle);
   tcase_add_test (tc, test_allocator_outlives_retire);
   tcase_add_test (tc, test_allocator_planes);
+  tcase_add_test (tc, test_allocator_retire_waits_for_recycle);
   tcase_add_test (tc, test_allocator_bad_input);
   tcase_add_test (tc, test_property_defaults);
   tcase_add_test (tc, test_missing_device);
