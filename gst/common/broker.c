@@ -8,6 +8,7 @@
  */
 
 #include "broker.h"
+#include "retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,14 +16,13 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* A blocking ACQUIRE is not restarted: its -EINTR goes to the caller. */
 static int
 xioctl (int fd, unsigned long cmd, void *arg)
 {
-  int ret;
+  int ret = cmd == SHRBUF_IOC_ACQUIRE ? ioctl (fd, cmd, arg) :
+      (int) SHRBUF_RETRY_EINTR (ioctl (fd, cmd, arg));
 
-  do {
-    ret = ioctl (fd, cmd, arg);
-  } while (ret < 0 && errno == EINTR && cmd != SHRBUF_IOC_ACQUIRE);
   return ret < 0 ? -errno : ret;
 }
 

@@ -120,3 +120,31 @@ shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
   }
   return count;
 }
+
+/* The pad template of an element that takes every format of the table:
+ * video/x-raw with the formats in the table's order, sizes 1 to @max_size,
+ * any frame rate. */
+GstCaps *
+shrbuf_format_template_caps (gint max_size)
+{
+  GValue list = G_VALUE_INIT;
+  GValue v = G_VALUE_INIT;
+  GstCaps *caps;
+  guint i;
+
+  g_value_init (&list, GST_TYPE_LIST);
+  g_value_init (&v, G_TYPE_STRING);
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    g_value_set_string (&v, gst_video_format_to_string (shrbuf_format_get
+            (i)->gst));
+    gst_value_list_append_value (&list, &v);
+  }
+  g_value_unset (&v);
+  caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, max_size,
+      "height", GST_TYPE_INT_RANGE, 1, max_size,
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  gst_caps_set_value (caps, "format", &list);
+  g_value_unset (&list);
+  return caps;
+}

@@ -33,6 +33,8 @@ const ShrbufFormat *shrbuf_format_from_gst (GstVideoFormat format);
 const ShrbufFormat *shrbuf_format_from_v4l2 (guint32 fourcc);
 const ShrbufFormat *shrbuf_format_from_drm (guint32 fourcc);
 
+GstCaps *shrbuf_format_template_caps (gint max_size);
+
 guint shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
     guint order[]);
 

@@ -93,34 +93,6 @@ GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
 
 static void stop_streaming (GstShrbufSrc * self);
 
-static GstCaps *
-template_caps (void)
-{
-  GValue formats = G_VALUE_INIT;
-  GValue v = G_VALUE_INIT;
-  GstCaps *caps;
-  guint i;
-
-  g_value_init (&formats, GST_TYPE_LIST);
-  g_value_init (&v, G_TYPE_STRING);
-  for (i = 0; i < shrbuf_format_count (); i++) {
-    const ShrbufFormat *f = shrbuf_format_get (i);
-
-    if (f->v4l2 == 0 && f->v4l2_mplane == 0)
-      continue;
-    g_value_set_string (&v, gst_video_format_to_string (f->gst));
-    gst_value_list_append_value (&formats, &v);
-  }
-  g_value_unset (&v);
-  caps = gst_caps_new_simple ("video/x-raw",
-      "width", GST_TYPE_INT_RANGE, 1, 32768,
-      "height", GST_TYPE_INT_RANGE, 1, 32768,
-      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
-  gst_caps_set_value (caps, "format", &formats);
-  g_value_unset (&formats);
-  return caps;
-}
-
 /* The broker's ledger (broker=auto, the module loaded): frame i's first
  * plane in slot i, or NULL (see the failure policy in ledger.h). */
 static ShrbufLedger *
@@ -200,7 +172,7 @@ gst_shrbuf_src_start (GstBaseSrc * src)
 
   self->dev = shrbuf_v4l2_device_open (path, fd, &err);
   if (self->dev == NULL) {
-    shrbuf_v4l2_post_error (self, err, fd >= 0 ?
+    shrbuf_post_error (self, err, fd >= 0 ?
         g_strdup_printf ("Cannot use video device fd %d: %s", fd,
             err->message) :
         g_strdup_printf ("Cannot use video device '%s': %s", path,
@@ -436,7 +408,7 @@ unsupported:
   return TRUE;
 
 failed:
-  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot export the "
+  shrbuf_post_error (self, err, g_strdup_printf ("Cannot export the "
           "capture buffers of '%s' as dma-buf", self->dev->path));
   return FALSE;
 }
@@ -462,7 +434,7 @@ reopen_device (GstShrbufSrc * self)
   g_clear_pointer (&self->dev, shrbuf_v4l2_device_free);
   dev = shrbuf_v4l2_device_open (path, fd, &err);
   if (dev == NULL) {
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot reopen the "
+    shrbuf_post_error (self, err, g_strdup_printf ("Cannot reopen the "
             "video device: %s", err->message));
     return FALSE;
   }
@@ -517,7 +489,7 @@ set_format (GstShrbufSrc * self, GstCaps * caps, guint padding_right,
 
   if (!shrbuf_v4l2_device_set_format (self->dev, fourcc, info.width,
           info.height, bytesperline, &fmt, &err)) {
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot set the "
+    shrbuf_post_error (self, err, g_strdup_printf ("Cannot set the "
             "format of '%s' to %s %dx%d", self->dev->path,
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
             info.width, info.height));
@@ -545,7 +517,7 @@ set_format (GstShrbufSrc * self, GstCaps * caps, guint padding_right,
   }
   if (!shrbuf_v4l2_device_set_framerate (self->dev, info.fps_n, info.fps_d,
           &err)) {
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot set the "
+    shrbuf_post_error (self, err, g_strdup_printf ("Cannot set the "
             "frame rate of '%s' to %d/%d", self->dev->path, info.fps_n,
             info.fps_d));
     return FALSE;
@@ -569,7 +541,7 @@ set_up_buffers (GstShrbufSrc * self, gchar ** copy_reason)
   count = self->queue_depth;
   GST_OBJECT_UNLOCK (self);
   if (!shrbuf_v4l2_device_request_buffers (self->dev, &count, &bufcaps, &err)) {
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot allocate %u "
+    shrbuf_post_error (self, err, g_strdup_printf ("Cannot allocate %u "
             "capture buffers on '%s'", count, self->dev->path));
     return FALSE;
   }
@@ -600,13 +572,13 @@ start_streaming (GstShrbufSrc * self, GstCaps * caps)
 
   for (i = 0; i < self->n_buffers; i++) {
     if (!queue_frame (self, i, &err)) {
-      shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot queue "
+      shrbuf_post_error (self, err, g_strdup_printf ("Cannot queue "
               "capture buffers on '%s'", self->dev->path));
       return FALSE;
     }
   }
   if (!shrbuf_v4l2_device_stream (self->dev, TRUE, &err)) {
-    shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Cannot start "
+    shrbuf_post_error (self, err, g_strdup_printf ("Cannot start "
             "streaming on '%s'", self->dev->path));
     return FALSE;
   }
@@ -747,7 +719,7 @@ gst_shrbuf_src_unlock_stop (GstBaseSrc * src)
 static GstFlowReturn
 capture_failed (GstShrbufSrc * self, GError * err)
 {
-  shrbuf_v4l2_post_error (self, err, g_strdup_printf ("Capture from video "
+  shrbuf_post_error (self, err, g_strdup_printf ("Capture from video "
           "device '%s' failed", self->dev->path));
   return GST_FLOW_ERROR;
 }
@@ -1155,7 +1127,8 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
       "V4L2 dma-buf source", "Source/Video",
       "Captures from a V4L2 device into the driver's buffers, exported as "
       "dma-buf", "gst-shrbuf contributors");
-  caps = template_caps ();
+  /* Every format of the table has a V4L2 name (tests/check/common). */
+  caps = shrbuf_format_template_caps (32768);
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
   gst_caps_unref (caps);

@@ -101,7 +101,7 @@ shrbuf_src_copy_start (ShrbufSrcCopy * copy, ShrbufV4l2Device * dev,
   for (i = 0; i < n_buffers; i++) {
     if (!shrbuf_v4l2_device_map (dev, i, n, &copy->mapped[i * n],
             &copy->mapped_lengths[i * n], &err)) {
-      shrbuf_v4l2_post_error (copy->element, err,
+      shrbuf_post_error (copy->element, err,
           g_strdup_printf ("Cannot map the capture buffers of '%s'",
               dev->path));
       return FALSE;

@@ -18,6 +18,7 @@
 
 #include "v4l2-device.h"
 #include "formats.h"
+#include "retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,13 +36,8 @@ GST_DEBUG_CATEGORY_EXTERN (shrbufsrc_debug);
 static gint
 dev_ioctl (ShrbufV4l2Device * dev, unsigned long request, void *arg)
 {
-  gint ret;
-
-  do
-    ret = dev->libv4l2 ? v4l2_ioctl (dev->fd, request, arg) :
-        ioctl (dev->fd, request, arg);
-  while (ret < 0 && errno == EINTR);
-  return ret;
+  return SHRBUF_RETRY_EINTR (dev->libv4l2 ? v4l2_ioctl (dev->fd, request,
+          arg) : ioctl (dev->fd, request, arg));
 }
 
 /* Straight to the driver, past libv4l2. Only for what libv4l2 refuses
@@ -49,12 +45,7 @@ dev_ioctl (ShrbufV4l2Device * dev, unsigned long request, void *arg)
 static gint
 raw_ioctl (gint fd, unsigned long request, void *arg)
 {
-  gint ret;
-
-  do
-    ret = ioctl (fd, request, arg);
-  while (ret < 0 && errno == EINTR);
-  return ret;
+  return SHRBUF_RETRY_EINTR (ioctl (fd, request, arg));
 }
 
 static GstResourceError

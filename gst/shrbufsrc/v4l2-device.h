@@ -16,6 +16,8 @@
 #define __SHRBUF_V4L2_DEVICE_H__
 
 #include <gst/gst.h>
+
+#include "element-error.h"
 #include <gst/video/video.h>
 #include <linux/videodev2.h>
 
@@ -63,15 +65,6 @@ typedef struct
   guint bytesused[VIDEO_MAX_PLANES];
 } ShrbufV4l2Dequeued;
 
-/* Posts @err (a GError of these functions, freed) as an error message of
- * @element; @human (a g_strdup_printf() result, taken) names the device. */
-#define shrbuf_v4l2_post_error(element, err, human) G_STMT_START {     \
-  GError *_err = (err);                                               \
-  gst_element_message_full (GST_ELEMENT (element), GST_MESSAGE_ERROR, \
-      _err->domain, _err->code, human, g_strdup (_err->message),      \
-      __FILE__, GST_FUNCTION, __LINE__);                              \
-  g_error_free (_err);                                                \
-} G_STMT_END
 
 ShrbufV4l2Device *shrbuf_v4l2_device_open (const gchar * path, gint fd,
     GError ** error);
