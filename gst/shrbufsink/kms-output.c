@@ -18,6 +18,7 @@
 
 #include "kms-output.h"
 #include "clock.h"
+#include "formats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -472,14 +473,9 @@ shrbuf_kms_output_get_path (ShrbufKmsOutput * out)
   return out->path;
 }
 
-gboolean
-shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out)
-{
-  return out->atomic;
-}
-
-GArray *
-shrbuf_kms_output_get_formats (ShrbufKmsOutput * out)
+/* The DRM formats of every plane usable on the output's CRTC, each once. */
+static GArray *
+get_formats (ShrbufKmsOutput * out)
 {
   GArray *formats = g_array_new (FALSE, FALSE, sizeof (guint32));
   guint i, f, k;
@@ -511,8 +507,8 @@ crtc_active (ShrbufKmsOutput * out)
 /* Whether a frame in @drm_format would go on the primary plane with a mode
  * set for it, as shrbuf_kms_output_configure() decides: then its size must
  * be one of the connector's modes (no scaling is assumed). */
-gboolean
-shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
+static gboolean
+needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
     guint32 plane_id, gboolean force_modesetting)
 {
   gboolean modeset = force_modesetting || !crtc_active (out)
@@ -523,10 +519,11 @@ shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
   return plane >= 0 && out->planes[plane].type == DRM_PLANE_TYPE_PRIMARY;
 }
 
-/* The connector's mode sizes, each once, as guint pairs (width, height), in
- * the connector's order (preferred first). */
-GArray *
-shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out)
+/* The connector's mode sizes, each once, as guint pairs (width, height):
+ * the current mode's first, then in the connector's order (preferred
+ * first). */
+static GArray *
+get_mode_sizes (ShrbufKmsOutput * out)
 {
   GArray *sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   guint i, k;
@@ -543,16 +540,110 @@ shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out)
       g_array_append_val (sizes, h);
     }
   }
+  if (!crtc_active (out))
+    return sizes;
+  for (k = 2; k < sizes->len; k += 2) {
+    guint w = out->saved_crtc->mode.hdisplay, h = out->saved_crtc->mode.vdisplay;
+
+    if (g_array_index (sizes, guint, k) == w
+        && g_array_index (sizes, guint, k + 1) == h) {
+      g_array_remove_range (sizes, k, 2);
+      g_array_insert_val (sizes, 0, h);
+      g_array_insert_val (sizes, 0, w);
+      break;
+    }
+  }
   return sizes;
 }
 
-/* The size of the CRTC's current mode, 0x0 when it is off. */
-void
-shrbuf_kms_output_get_current_size (ShrbufKmsOutput * out, guint * width,
-    guint * height)
+static GstStructure *
+caps_structure (const ShrbufFormat * sf)
 {
-  *width = crtc_active (out) ? out->saved_crtc->mode.hdisplay : 0;
-  *height = crtc_active (out) ? out->saved_crtc->mode.vdisplay : 0;
+  return gst_structure_new ("video/x-raw",
+      "format", G_TYPE_STRING, gst_video_format_to_string (sf->gst),
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+}
+
+static gboolean
+has_format (GArray * drm_formats, guint32 drm_format)
+{
+  guint k;
+
+  for (k = 0; k < drm_formats->len; k++)
+    if (g_array_index (drm_formats, guint32, k) == drm_format)
+      return TRUE;
+  return FALSE;
+}
+
+/* One structure of @sf per size in @sizes, or one of any size when @sizes
+ * is NULL. */
+static void
+append_format (GstCaps * caps, const ShrbufFormat * sf, GArray * sizes)
+{
+  GstStructure *s;
+  guint k;
+
+  if (!sizes) {
+    s = caps_structure (sf);
+    gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+        "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+    gst_caps_append_structure (caps, s);
+    return;
+  }
+  for (k = 0; k < sizes->len; k += 2) {
+    s = caps_structure (sf);
+    gst_structure_set (s, "width", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k), "height", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k + 1), NULL);
+    gst_caps_append_structure (caps, s);
+  }
+}
+
+GstCaps *
+shrbuf_kms_output_get_caps (ShrbufKmsOutput * out, guint32 plane_id,
+    gboolean force_modesetting)
+{
+  g_autoptr (GArray) drm_formats = get_formats (out);
+  g_autoptr (GArray) sizes = get_mode_sizes (out);
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *sf = shrbuf_format_get (i);
+    gboolean sized;
+
+    if (!has_format (drm_formats, sf->drm))
+      continue;
+    sized = sizes->len > 0 && needs_mode_size (out, sf->drm, plane_id,
+        force_modesetting);
+    append_format (caps, sf, sized ? sizes : NULL);
+  }
+  return caps;
+}
+
+gchar *
+shrbuf_kms_output_describe_formats (ShrbufKmsOutput * out)
+{
+  g_autoptr (GArray) drm_formats = get_formats (out);
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < drm_formats->len; i++) {
+    guint32 f = g_array_index (drm_formats, guint32, i);
+    const ShrbufFormat *sf = shrbuf_format_from_drm (f);
+
+    if (s->len)
+      g_string_append (s, ", ");
+    if (sf)
+      g_string_append_printf (s, "%s (%" GST_FOURCC_FORMAT ")",
+          gst_video_format_to_string (sf->gst), GST_FOURCC_ARGS (f));
+    else
+      g_string_append_printf (s, "%" GST_FOURCC_FORMAT " (no GStreamer "
+          "format)", GST_FOURCC_ARGS (f));
+  }
+  if (!s->len)
+    g_string_append (s, "no format at all");
+  return g_string_free (s, FALSE);
 }
 
 gboolean
