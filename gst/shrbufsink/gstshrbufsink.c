@@ -36,7 +36,6 @@
 #include "clock.h"
 
 #include <errno.h>
-#include <string.h>
 #include <gst/allocators/allocators.h>
 #include <gst/video/videooverlay.h>
 
@@ -99,7 +98,7 @@ template_caps (void)
 /* ---- start/stop ---- */
 
 static void
-post_gerror (GstShrbufSink * self, GError * err, const gchar * debug)
+post_gerror (GstShrbufSink * self, const GError * err, const gchar * debug)
 {
   gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
       err->domain, err->code, g_strdup (err->message),
@@ -219,6 +218,34 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
   return result;
 }
 
+/* Says why the device cannot show @caps (@err, NULL: no DRM format for
+ * them), once for the same caps in a row. */
+static void
+refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
+    guint32 plane_id, const GError * err)
+{
+  const gchar *path = shrbuf_kms_output_get_path (self->out);
+  g_autofree gchar *which = NULL;
+
+  /* Upstream may try the same caps again: one error for them. */
+  if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps))
+    return;
+  gst_caps_replace (&self->refused_caps, caps);
+  if (err && err->domain != GST_CORE_ERROR) {
+    post_gerror (self, err, NULL);
+    return;
+  }
+  if (plane_id)
+    which = g_strdup_printf ("Plane %u of %s cannot", plane_id, path);
+  else
+    which = g_strdup_printf ("No plane of %s can", path);
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+      ("%s show %s; the device offers: %s", which,
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)),
+          self->device_formats), ("%s", err ? err->message :
+          "no DRM format for it"));
+}
+
 static gboolean
 gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
@@ -244,28 +271,7 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm,
           GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
           plane_id, force, &err)) {
-    /* Upstream may try the same caps again: one error for them. */
-    if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps)) {
-      g_clear_error (&err);
-      return FALSE;
-    }
-    gst_caps_replace (&self->refused_caps, caps);
-    if (err && err->domain != GST_CORE_ERROR)
-      post_gerror (self, err, NULL);
-    else if (plane_id)
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("Plane %u of %s cannot show %s; the device offers: %s", plane_id,
-              shrbuf_kms_output_get_path (self->out),
-              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
-              self->device_formats), ("%s", err ? err->message :
-              "no DRM format for it"));
-    else
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("No plane of %s can show %s; the device offers: %s",
-              shrbuf_kms_output_get_path (self->out),
-              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
-              self->device_formats), ("%s", err ? err->message :
-              "no DRM format for it"));
+    refuse_caps (self, caps, &info, plane_id, err);
     g_clear_error (&err);
     return FALSE;
   }
