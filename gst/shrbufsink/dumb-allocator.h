@@ -28,6 +28,14 @@ G_DECLARE_FINAL_TYPE (ShrbufDumbAllocator, shrbuf_dumb_allocator, SHRBUF,
  * the memory owns the dma-buf fd, and the dma-buf keeps the buffer. */
 GstAllocator *shrbuf_dumb_allocator_new (gint drm_fd);
 
+/* A pool of @min or more video buffers of @caps in dumb buffers, their
+ * GstVideoMeta at the pitch the driver gives dumb buffers of the frame's
+ * width where GstVideoInfo can say it (else GstVideoInfo's stride, which
+ * the allocation holds too); @size is its buffers' size. Later allocations
+ * are rows of this frame width. */
+GstBufferPool *shrbuf_dumb_allocator_make_pool (GstAllocator * allocator,
+    GstCaps * caps, guint min, gsize * size);
+
 /* Before the DRM fd closes: later allocations fail (an upstream pool may
  * outlive the sink's device); memories made before stay valid. */
 void shrbuf_dumb_allocator_close (GstAllocator * allocator);

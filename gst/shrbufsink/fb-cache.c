@@ -39,25 +39,11 @@ shrbuf_fb_error_quark (void)
   return g_quark_from_static_string ("shrbuf-fb-error-quark");
 }
 
-/* Identity of a framebuffer: per plane the dma-buf (st_dev, st_ino),
- * offset and pitch. Zero-filled so that it compares as bytes. */
-typedef struct
-{
-  struct
-  {
-    guint64 dev;
-    guint64 ino;
-    guint32 offset;
-    guint32 pitch;
-  } p[GST_VIDEO_MAX_PLANES];
-} FbKey;
-
 struct _ShrbufFbCache
 {
   gint fd;
-  GMutex lock;
-  GHashTable *fbs;              /* FbKey * -> ShrbufFb *, one reference */
-  GHashTable *handles;          /* GEM handle -> count of planes using it */
+  GMutex lock;                  /* fbs, and the imports (see fb_import ()) */
+  GHashTable *fbs;              /* ShrbufFbKey * -> ShrbufFb *, one reference */
   gboolean modifiers;
 };
 
@@ -66,8 +52,6 @@ struct _ShrbufFb
   gint ref_count;
   ShrbufFbCache *cache;         /* a reference */
   guint32 fb_id;
-  guint32 handles[GST_VIDEO_MAX_PLANES];
-  guint n_planes;
 };
 
 static guint
@@ -76,7 +60,7 @@ key_hash (gconstpointer k)
   const guint8 *b = k;
   guint h = 2166136261u, i;
 
-  for (i = 0; i < sizeof (FbKey); i++)
+  for (i = 0; i < sizeof (ShrbufFbKey); i++)
     h = (h ^ b[i]) * 16777619u;
   return h;
 }
@@ -84,7 +68,14 @@ key_hash (gconstpointer k)
 static gboolean
 key_equal (gconstpointer a, gconstpointer b)
 {
-  return memcmp (a, b, sizeof (FbKey)) == 0;
+  return memcmp (a, b, sizeof (ShrbufFbKey)) == 0;
+}
+
+static GHashTable *
+new_table (void)
+{
+  return g_hash_table_new_full (key_hash, key_equal, g_free,
+      (GDestroyNotify) shrbuf_fb_unref);
 }
 
 ShrbufFbCache *
@@ -95,9 +86,7 @@ shrbuf_fb_cache_new (gint drm_fd)
 
   cache->fd = drm_fd;
   g_mutex_init (&cache->lock);
-  cache->fbs = g_hash_table_new_full (key_hash, key_equal, g_free,
-      (GDestroyNotify) shrbuf_fb_unref);
-  cache->handles = g_hash_table_new (NULL, NULL);
+  cache->fbs = new_table ();
   cache->modifiers = drmGetCap (drm_fd, DRM_CAP_ADDFB2_MODIFIERS, &cap) == 0
       && cap;
   return cache;
@@ -115,8 +104,6 @@ cache_free (gpointer data)
   ShrbufFbCache *cache = data;
 
   g_hash_table_unref (cache->fbs);
-  g_warn_if_fail (g_hash_table_size (cache->handles) == 0);
-  g_hash_table_unref (cache->handles);
   g_mutex_clear (&cache->lock);
 }
 
@@ -133,57 +120,10 @@ shrbuf_fb_cache_clear (ShrbufFbCache * cache)
 
   g_mutex_lock (&cache->lock);
   old = cache->fbs;
-  cache->fbs = g_hash_table_new_full (key_hash, key_equal, g_free,
-      (GDestroyNotify) shrbuf_fb_unref);
+  cache->fbs = new_table ();
   g_mutex_unlock (&cache->lock);
-  /* Unrefs outside the lock: the last one takes it again. */
+  /* Unrefs outside the lock: RmFB is not the cache's business. */
   g_hash_table_unref (old);
-}
-
-guint
-shrbuf_fb_cache_size (ShrbufFbCache * cache)
-{
-  guint n;
-
-  g_mutex_lock (&cache->lock);
-  n = g_hash_table_size (cache->fbs);
-  g_mutex_unlock (&cache->lock);
-  return n;
-}
-
-/* With the lock held. */
-static void
-handle_unref (ShrbufFbCache * cache, guint32 handle)
-{
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (cache->handles,
-          GUINT_TO_POINTER (handle)));
-
-  if (n > 1) {
-    g_hash_table_insert (cache->handles, GUINT_TO_POINTER (handle),
-        GUINT_TO_POINTER (n - 1));
-    return;
-  }
-  g_hash_table_remove (cache->handles, GUINT_TO_POINTER (handle));
-  if (drmCloseBufferHandle (cache->fd, handle) != 0)
-    GST_WARNING ("closing GEM handle %u failed: %s", handle,
-        g_strerror (errno));
-}
-
-/* With the lock held. */
-static gboolean
-handle_ref_from_fd (ShrbufFbCache * cache, gint dmabuf_fd, guint32 * handle)
-{
-  guint n;
-
-  if (drmPrimeFDToHandle (cache->fd, dmabuf_fd, handle) != 0)
-    return FALSE;
-  /* The same dma-buf always gives the same handle on one DRM fd, and one
-   * close drops it: count the planes that use it. */
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (cache->handles,
-          GUINT_TO_POINTER (*handle)));
-  g_hash_table_insert (cache->handles, GUINT_TO_POINTER (*handle),
-      GUINT_TO_POINTER (n + 1));
-  return TRUE;
 }
 
 ShrbufFb *
@@ -196,22 +136,13 @@ shrbuf_fb_ref (ShrbufFb * fb)
 void
 shrbuf_fb_unref (ShrbufFb * fb)
 {
-  ShrbufFbCache *cache;
-  guint i;
-
   if (!fb || !g_atomic_int_dec_and_test (&fb->ref_count))
     return;
-  cache = fb->cache;
-  if (fb->fb_id && drmModeRmFB (cache->fd, fb->fb_id) != 0)
+  if (fb->fb_id && drmModeRmFB (fb->cache->fd, fb->fb_id) != 0)
     GST_WARNING ("RmFB %u failed: %s", fb->fb_id, g_strerror (errno));
-  g_mutex_lock (&cache->lock);
-  for (i = 0; i < fb->n_planes; i++)
-    if (fb->handles[i])
-      handle_unref (cache, fb->handles[i]);
-  g_mutex_unlock (&cache->lock);
   GST_LOG ("framebuffer %u removed", fb->fb_id);
+  shrbuf_fb_cache_unref (fb->cache);
   g_free (fb);
-  shrbuf_fb_cache_unref (cache);
 }
 
 guint32
@@ -220,129 +151,197 @@ shrbuf_fb_get_id (ShrbufFb * fb)
   return fb->fb_id;
 }
 
+/* Plane @i of @buffer, at @offset in the buffer with @stride. */
+static gboolean
+plane_layout (GstBuffer * buffer, guint i, gsize offset, gint stride,
+    ShrbufFbLayout * layout, GError ** error)
+{
+  guint idx, len;
+  gsize skip;
+  GstMemory *mem;
+  struct stat st;
+
+  if (!gst_buffer_find_memory (buffer, offset, 1, &idx, &len, &skip)) {
+    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
+        "plane %u at offset %" G_GSIZE_FORMAT " is outside the buffer", i,
+        offset);
+    return FALSE;
+  }
+  mem = gst_buffer_peek_memory (buffer, idx);
+  if (!gst_is_dmabuf_memory (mem)) {
+    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_NOT_DMABUF,
+        "not dma-buf memory (%s)", mem->allocator ?
+        mem->allocator->mem_type : "no allocator");
+    return FALSE;
+  }
+  if (stride <= 0) {
+    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
+        "stride %d of plane %u refused", stride, i);
+    return FALSE;
+  }
+  layout->fds[i] = gst_dmabuf_memory_get_fd (mem);
+  if (fstat (layout->fds[i], &st) != 0) {
+    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
+        "fstat of dma-buf fd %d failed: %s", layout->fds[i],
+        g_strerror (errno));
+    return FALSE;
+  }
+  layout->key.p[i].dev = st.st_dev;
+  layout->key.p[i].ino = st.st_ino;
+  layout->key.p[i].offset = mem->offset + skip;
+  layout->key.p[i].pitch = stride;
+  return TRUE;
+}
+
+gboolean
+shrbuf_fb_layout_from_buffer (GstBuffer * buffer, const GstVideoInfo * info,
+    ShrbufFbLayout * layout, GError ** error)
+{
+  GstVideoMeta *vmeta = gst_buffer_get_video_meta (buffer);
+  guint n_planes = GST_VIDEO_INFO_N_PLANES (info), i;
+
+  memset (layout, 0, sizeof (*layout));
+  if (vmeta && vmeta->n_planes != n_planes) {
+    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
+        "%u planes in the video meta, %u in the caps", vmeta->n_planes,
+        n_planes);
+    return FALSE;
+  }
+  for (i = 0; i < n_planes; i++) {
+    gsize offset = vmeta ? vmeta->offset[i] :
+        GST_VIDEO_INFO_PLANE_OFFSET (info, i);
+    gint stride = vmeta ? vmeta->stride[i] :
+        GST_VIDEO_INFO_PLANE_STRIDE (info, i);
+
+    if (!plane_layout (buffer, i, offset, stride, layout, error))
+      return FALSE;
+  }
+  layout->n_planes = n_planes;
+  return TRUE;
+}
+
+/* GEM handles for the planes' dma-bufs (one drmPrimeFDToHandle each; the
+ * same dma-buf gives the same handle). */
+static gboolean
+import_handles (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
+    guint32 handles[4], GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < layout->n_planes; i++) {
+    if (drmPrimeFDToHandle (cache->fd, layout->fds[i], &handles[i]) != 0) {
+      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
+          "import failed: drmPrimeFDToHandle: %s", g_strerror (errno));
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The framebuffer keeps the GEM objects: their handles go at once (each
+ * once, though several planes share it), as gstkmsallocator.c does. */
+static void
+close_handles (ShrbufFbCache * cache, const guint32 handles[4])
+{
+  guint i, j;
+
+  for (i = 0; i < 4; i++) {
+    gboolean closed = FALSE;
+
+    for (j = 0; j < i; j++)
+      closed |= handles[j] == handles[i];
+    if (!handles[i] || closed)
+      continue;
+    if (drmCloseBufferHandle (cache->fd, handles[i]) != 0)
+      GST_WARNING ("closing GEM handle %u failed: %s", handles[i],
+          g_strerror (errno));
+  }
+}
+
+/* With the lock held, so that no other import gets a handle that this one
+ * closes before its AddFB2. */
+static ShrbufFb *
+fb_import (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
+    const GstVideoInfo * info, guint32 drm_format, GError ** error)
+{
+  guint32 pitches[4] = { 0 }, offsets[4] = { 0 }, handles[4] = { 0 };
+  guint64 modifiers[4] = { 0 };
+  guint32 fb_id = 0;
+  ShrbufFb *fb;
+  guint i;
+  gint ret = -1;
+
+  for (i = 0; i < layout->n_planes; i++) {
+    pitches[i] = layout->key.p[i].pitch;
+    offsets[i] = layout->key.p[i].offset;
+    modifiers[i] = DRM_FORMAT_MOD_LINEAR;
+  }
+  if (import_handles (cache, layout, handles, error)) {
+    if (cache->modifiers)
+      ret = drmModeAddFB2WithModifiers (cache->fd,
+          GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
+          drm_format, handles, pitches, offsets, modifiers, &fb_id,
+          DRM_MODE_FB_MODIFIERS);
+    else
+      ret = drmModeAddFB2 (cache->fd, GST_VIDEO_INFO_WIDTH (info),
+          GST_VIDEO_INFO_HEIGHT (info), drm_format, handles, pitches,
+          offsets, &fb_id, 0);
+    if (ret != 0)
+      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_ADDFB,
+          "import failed: the driver refused the framebuffer (%"
+          GST_FOURCC_FORMAT " %dx%d, pitch %u, offset %u): AddFB2: %s",
+          GST_FOURCC_ARGS (drm_format), GST_VIDEO_INFO_WIDTH (info),
+          GST_VIDEO_INFO_HEIGHT (info), pitches[0], offsets[0],
+          g_strerror (errno));
+  }
+  close_handles (cache, handles);
+  if (ret != 0)
+    return NULL;
+
+  fb = g_new0 (ShrbufFb, 1);
+  fb->ref_count = 1;
+  fb->cache = shrbuf_fb_cache_ref (cache);
+  fb->fb_id = fb_id;
+  return fb;
+}
+
 ShrbufFb *
 shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
     const GstVideoInfo * info, guint32 drm_format, gboolean * imported,
     GError ** error)
 {
-  GstVideoMeta *vmeta = gst_buffer_get_video_meta (buffer);
-  guint n_planes = GST_VIDEO_INFO_N_PLANES (info);
-  gint fds[GST_VIDEO_MAX_PLANES];
-  guint32 pitches[4] = { 0 }, offsets[4] = { 0 }, handles[4] = { 0 };
-  guint64 modifiers[4] = { 0 };
-  FbKey key;
-  ShrbufFb *fb = NULL;
+  ShrbufFbLayout layout;
+  ShrbufFb *fb;
   GHashTable *old = NULL;
-  guint i;
-  gint ret;
 
   *imported = FALSE;
-  memset (&key, 0, sizeof (key));
-  if (n_planes > 4) {
-    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
-        "%u planes", n_planes);
+  if (!shrbuf_fb_layout_from_buffer (buffer, info, &layout, error))
     return NULL;
-  }
-  for (i = 0; i < n_planes; i++) {
-    gsize offset = vmeta ? vmeta->offset[i] : GST_VIDEO_INFO_PLANE_OFFSET (info,
-        i);
-    gint stride = vmeta ? vmeta->stride[i] : GST_VIDEO_INFO_PLANE_STRIDE (info,
-        i);
-    guint idx, len;
-    gsize skip;
-    GstMemory *mem;
-    struct stat st;
-
-    if (!gst_buffer_find_memory (buffer, offset, 1, &idx, &len, &skip)) {
-      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
-          "plane %u at offset %" G_GSIZE_FORMAT " is outside the buffer", i,
-          offset);
-      return NULL;
-    }
-    mem = gst_buffer_peek_memory (buffer, idx);
-    if (!gst_is_dmabuf_memory (mem)) {
-      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_NOT_DMABUF,
-          "not dma-buf memory (%s)", mem->allocator ?
-          mem->allocator->mem_type : "no allocator");
-      return NULL;
-    }
-    if (stride <= 0) {
-      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
-          "stride %d of plane %u refused", stride, i);
-      return NULL;
-    }
-    fds[i] = gst_dmabuf_memory_get_fd (mem);
-    if (fstat (fds[i], &st) != 0) {
-      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
-          "fstat of dma-buf fd %d failed: %s", fds[i], g_strerror (errno));
-      return NULL;
-    }
-    key.p[i].dev = st.st_dev;
-    key.p[i].ino = st.st_ino;
-    key.p[i].offset = offsets[i] = mem->offset + skip;
-    key.p[i].pitch = pitches[i] = stride;
-  }
 
   g_mutex_lock (&cache->lock);
-  fb = g_hash_table_lookup (cache->fbs, &key);
+  fb = g_hash_table_lookup (cache->fbs, &layout.key);
   if (fb) {
     shrbuf_fb_ref (fb);
     g_mutex_unlock (&cache->lock);
     return fb;
   }
-
-  fb = g_new0 (ShrbufFb, 1);
-  fb->ref_count = 1;
-  fb->cache = shrbuf_fb_cache_ref (cache);
-  for (i = 0; i < n_planes; i++) {
-    if (!handle_ref_from_fd (cache, fds[i], &handles[i])) {
-      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
-          "import failed: drmPrimeFDToHandle: %s", g_strerror (errno));
-      goto fail;
-    }
-    fb->handles[i] = handles[i];
-    fb->n_planes = i + 1;
-    modifiers[i] = DRM_FORMAT_MOD_LINEAR;
-  }
-
-  if (cache->modifiers)
-    ret = drmModeAddFB2WithModifiers (cache->fd, GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), drm_format, handles, pitches, offsets,
-        modifiers, &fb->fb_id, DRM_MODE_FB_MODIFIERS);
-  else
-    ret = drmModeAddFB2 (cache->fd, GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), drm_format, handles, pitches, offsets,
-        &fb->fb_id, 0);
-  if (ret != 0) {
-    fb->fb_id = 0;
-    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_ADDFB,
-        "import failed: the driver refused the framebuffer (%" GST_FOURCC_FORMAT
-        " %dx%d, pitch %u, offset %u): AddFB2: %s",
-        GST_FOURCC_ARGS (drm_format), GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), pitches[0], offsets[0],
-        g_strerror (errno));
-    goto fail;
-  }
-
-  if (g_hash_table_size (cache->fbs) >= MAX_CACHED) {
+  fb = fb_import (cache, &layout, info, drm_format, error);
+  if (fb && g_hash_table_size (cache->fbs) >= MAX_CACHED) {
     GST_DEBUG ("more than %d framebuffers: starting the cache over",
         MAX_CACHED);
     old = cache->fbs;
-    cache->fbs = g_hash_table_new_full (key_hash, key_equal, g_free,
-        (GDestroyNotify) shrbuf_fb_unref);
+    cache->fbs = new_table ();
   }
-  g_hash_table_insert (cache->fbs, g_memdup2 (&key, sizeof (key)),
-      shrbuf_fb_ref (fb));
+  if (fb)
+    g_hash_table_insert (cache->fbs, g_memdup2 (&layout.key,
+            sizeof (layout.key)), shrbuf_fb_ref (fb));
   g_mutex_unlock (&cache->lock);
   if (old)                      /* unreffed outside the lock */
     g_hash_table_unref (old);
+  if (!fb)
+    return NULL;
   *imported = TRUE;
   GST_DEBUG ("framebuffer %u from dma-buf inode %" G_GUINT64_FORMAT,
-      fb->fb_id, key.p[0].ino);
+      fb->fb_id, layout.key.p[0].ino);
   return fb;
-
-fail:
-  g_mutex_unlock (&cache->lock);
-  shrbuf_fb_unref (fb);
-  return NULL;
 }

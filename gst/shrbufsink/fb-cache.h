@@ -33,11 +33,40 @@ GQuark shrbuf_fb_error_quark (void);
 typedef struct _ShrbufFb ShrbufFb;
 typedef struct _ShrbufFbCache ShrbufFbCache;
 
+/* Identity of a framebuffer: per plane the dma-buf (st_dev, st_ino),
+ * offset in it and pitch. Zero-filled beyond the planes: it compares as
+ * bytes. */
+typedef struct
+{
+  struct
+  {
+    guint64 dev;
+    guint64 ino;
+    guint32 offset;
+    guint32 pitch;
+  } p[GST_VIDEO_MAX_PLANES];
+} ShrbufFbKey;
+
+/* Where a buffer's planes are, as the import sees them. */
+typedef struct
+{
+  ShrbufFbKey key;
+  guint n_planes;
+  gint fds[GST_VIDEO_MAX_PLANES];       /* the planes' dma-bufs, not owned */
+} ShrbufFbLayout;
+
+/* The layout of @buffer's planes, as @info (overridden by its
+ * GstVideoMeta) places them. Fails with SHRBUF_FB_ERROR_NOT_DMABUF or
+ * _LAYOUT (a plane outside the buffer, a stride <= 0, a video meta of
+ * another plane count), saying which. Touches no DRM device. */
+gboolean shrbuf_fb_layout_from_buffer (GstBuffer * buffer,
+    const GstVideoInfo * info, ShrbufFbLayout * layout, GError ** error);
+
 /* The cache owns, for one DRM fd (not owned), the framebuffers made from
- * dma-bufs and their GEM handles. A framebuffer is refcounted: the cache
- * holds one reference while it is cached, and whoever shows it holds
- * another; the last unref removes the framebuffer (RmFB) and closes the
- * GEM handles no other framebuffer uses. Thread-safe. */
+ * dma-bufs. A framebuffer is refcounted: the cache holds one reference
+ * while it is cached, and whoever shows it holds another; the last unref
+ * removes the framebuffer (RmFB). The GEM handles of an import are closed
+ * right after AddFB2: the framebuffer keeps the GEM objects. Thread-safe. */
 ShrbufFbCache *shrbuf_fb_cache_new (gint drm_fd);
 ShrbufFbCache *shrbuf_fb_cache_ref (ShrbufFbCache * cache);
 void shrbuf_fb_cache_unref (ShrbufFbCache * cache);
@@ -45,13 +74,10 @@ void shrbuf_fb_cache_unref (ShrbufFbCache * cache);
 /* Drops the cache's references (caps change, stop); framebuffers still
  * shown stay until their last unref. */
 void shrbuf_fb_cache_clear (ShrbufFbCache * cache);
-guint shrbuf_fb_cache_size (ShrbufFbCache * cache);
 
-/* The framebuffer for @buffer, laid out as @info (overridden by its
- * GstVideoMeta), found by the identity of its dma-bufs (st_dev, st_ino of
- * each plane's fd, with offsets and strides) or imported: one
- * drmPrimeFDToHandle per plane, then AddFB2. Returns a new reference;
- * @imported tells whether it was made now. */
+/* The framebuffer for @buffer (shrbuf_fb_layout_from_buffer ()), found by
+ * its key or imported: one drmPrimeFDToHandle per plane, then AddFB2.
+ * Returns a new reference; @imported tells whether it was made now. */
 ShrbufFb *shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
     const GstVideoInfo * info, guint32 drm_format, gboolean * imported,
     GError ** error);

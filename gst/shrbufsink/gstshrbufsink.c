@@ -31,12 +31,11 @@
 
 #include "gstshrbufsink.h"
 #include "dumb-allocator.h"
+#include "scanout.h"
 #include "formats.h"
-#include "ledger.h"
 #include "clock.h"
 
 #include <errno.h>
-#include <string.h>
 #include <gst/allocators/allocators.h>
 #include <gst/video/videooverlay.h>
 
@@ -96,308 +95,51 @@ template_caps (void)
   return gst_caps_simplify (caps);
 }
 
-/* ---- scanout state ---- */
-
-/* With the shrbuf broker: a frame that carries a slot of its source's
- * ledger (ShrbufSlotMeta) has the slot held while it is on screen, and
- * released EMPTY when it is replaced, so that the ledger tells the frame on
- * screen (held, FILLED) from those in the driver (held, EMPTY) and those on
- * their way (FILLED). Another sink showing the same frame (a tee) finds the
- * slot held already and leaves it. */
-static gboolean
-slot_hold (GstShrbufSink * self, GstBuffer * buffer)
-{
-  ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
-
-  return m && shrbuf_ledger_hold (m->ledger, m->slot, FALSE, NULL);
-}
-
-static void
-slot_release (GstShrbufSink * self, GstBuffer * buffer, gboolean held)
-{
-  ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
-
-  if (held && m)
-    shrbuf_ledger_release (m->ledger, m->slot, SHRBUF_STATE_EMPTY, m->seq,
-        m->timestamp_ns, NULL);
-}
-
-/* The event thread: the pending frame is on screen now; the one it
- * replaces is released at once. */
-static void
-on_flip (guint64 flip_time, gpointer user_data)
-{
-  GstShrbufSink *self = user_data;
-  GstBuffer *old = NULL;
-  ShrbufFb *old_fb = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->pending) {
-    old = self->on_screen;
-    old_fb = self->on_screen_fb;
-    /* Before the buffer goes back: its source re-holds the slot then. */
-    slot_release (self, old, self->on_screen_marked);
-    self->on_screen_marked = slot_hold (self, self->pending);
-    self->on_screen = self->pending;
-    self->on_screen_fb = self->pending_fb;
-    self->pending = NULL;
-    self->pending_fb = NULL;
-    self->shown++;
-    if (self->pending_capture && flip_time > self->pending_capture) {
-      guint64 l = flip_time - self->pending_capture;
-
-      self->latencies[self->latency_count % SHRBUF_SINK_LATENCY_WINDOW] = l;
-      self->latency_count++;
-      self->latency_sum += l;
-      /* One line a frame, for the tests that check the latency against
-       * the source's own timestamps. */
-      GST_DEBUG_OBJECT (self, "flip: offset %" G_GUINT64_FORMAT ", capture %"
-          G_GUINT64_FORMAT " ns (%s), flip %" G_GUINT64_FORMAT " ns, latency %"
-          G_GUINT64_FORMAT " ns", self->pending_seq, self->pending_capture,
-          self->pending_capture_from_meta ? "reference timestamp" : "PTS",
-          flip_time, l);
-    }
-    if (self->pending_deadline
-        && flip_time > self->pending_deadline + self->frame_duration)
-      self->late++;
-    g_cond_broadcast (&self->cond);
-  }
-  g_mutex_unlock (&self->lock);
-
-  /* Outside the lock: the buffer may go back to upstream's pool. */
-  if (old)
-    gst_buffer_unref (old);
-  shrbuf_fb_unref (old_fb);
-}
-
-/* Waits until no flip is pending, at most until @until (monotonic us).
- * With the lock held. */
-static gboolean
-wait_flip_locked (GstShrbufSink * self, gint64 until)
-{
-  while (self->pending) {
-    if (!g_cond_wait_until (&self->cond, &self->lock, until))
-      return self->pending == NULL;
-  }
-  return TRUE;
-}
-
-static void
-wait_flip (GstShrbufSink * self, gint64 timeout_us)
-{
-  g_mutex_lock (&self->lock);
-  if (!wait_flip_locked (self, g_get_monotonic_time () + timeout_us))
-    GST_WARNING_OBJECT (self, "no page-flip event after %" G_GINT64_FORMAT
-        " us", timeout_us);
-  g_mutex_unlock (&self->lock);
-}
-
-/* Releases what the sink holds for scanout (after the CRTC is restored). */
-static void
-release_scanout (GstShrbufSink * self)
-{
-  GstBuffer *bufs[2];
-  ShrbufFb *fbs[2];
-  guint i;
-
-  g_mutex_lock (&self->lock);
-  slot_release (self, self->on_screen, self->on_screen_marked);
-  self->on_screen_marked = FALSE;
-  bufs[0] = self->pending;
-  bufs[1] = self->on_screen;
-  fbs[0] = self->pending_fb;
-  fbs[1] = self->on_screen_fb;
-  self->pending = self->on_screen = NULL;
-  self->pending_fb = self->on_screen_fb = NULL;
-  g_mutex_unlock (&self->lock);
-  for (i = 0; i < 2; i++) {
-    if (bufs[i])
-      gst_buffer_unref (bufs[i]);
-    shrbuf_fb_unref (fbs[i]);
-  }
-}
-
-/* ---- statistics ---- */
-
-static gint
-cmp_u64 (gconstpointer a, gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static GstStructure *
-make_stats (GstShrbufSink * self)
-{
-  guint64 mean = 0, p50 = 0, p99 = 0, lat[SHRBUF_SINK_LATENCY_WINDOW];
-  GstStructure *s;
-  guint n;
-
-  g_mutex_lock (&self->lock);
-  n = MIN (self->latency_count, SHRBUF_SINK_LATENCY_WINDOW);
-  memcpy (lat, self->latencies, n * sizeof (guint64));
-  if (self->latency_count)
-    mean = self->latency_sum / self->latency_count;
-  s = gst_structure_new ("application/x-shrbufsink-stats",
-      "shown", G_TYPE_UINT64, self->shown,
-      "imported", G_TYPE_UINT64, self->imported,
-      "copied", G_TYPE_UINT64, self->copied,
-      "dropped", G_TYPE_UINT64, self->dropped,
-      "late", G_TYPE_UINT64, self->late,
-      "framebuffers", G_TYPE_UINT64, self->framebuffers,
-      "latency-mean", G_TYPE_UINT64, mean, NULL);
-  g_mutex_unlock (&self->lock);
-
-  if (n) {
-    qsort (lat, n, sizeof (guint64), cmp_u64);
-    p50 = lat[MIN (n - 1, (n * 50 + 99) / 100 - 1)];
-    p99 = lat[MIN (n - 1, (n * 99 + 99) / 100 - 1)];
-  }
-  gst_structure_set (s, "latency-p50", G_TYPE_UINT64, p50,
-      "latency-p99", G_TYPE_UINT64, p99, NULL);
-  return s;
-}
-
 /* ---- start/stop ---- */
 
 static void
-post_gerror (GstShrbufSink * self, GError * err, const gchar * debug)
+post_gerror (GstShrbufSink * self, const GError * err, const gchar * debug)
 {
   gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
       err->domain, err->code, g_strdup (err->message),
       debug ? g_strdup (debug) : NULL, __FILE__, GST_FUNCTION, __LINE__);
 }
 
-static gchar *
-describe_formats (GArray * drm_formats)
-{
-  GString *s = g_string_new (NULL);
-  guint i;
-
-  for (i = 0; i < drm_formats->len; i++) {
-    guint32 f = g_array_index (drm_formats, guint32, i);
-    const ShrbufFormat *sf = shrbuf_format_from_drm (f);
-
-    if (s->len)
-      g_string_append (s, ", ");
-    if (sf)
-      g_string_append_printf (s, "%s (%" GST_FOURCC_FORMAT ")",
-          gst_video_format_to_string (sf->gst), GST_FOURCC_ARGS (f));
-    else
-      g_string_append_printf (s, "%" GST_FOURCC_FORMAT " (no GStreamer "
-          "format)", GST_FOURCC_ARGS (f));
-  }
-  if (!s->len)
-    g_string_append (s, "no format at all");
-  return g_string_free (s, FALSE);
-}
-
-static GstStructure *
-caps_structure (const ShrbufFormat * sf)
-{
-  return gst_structure_new ("video/x-raw",
-      "format", G_TYPE_STRING, gst_video_format_to_string (sf->gst),
-      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
-}
-
-/* The caps the device can show, in the order the sink prefers: formats in
- * the shared table's order (BGRx first), one structure each; where the frame
- * would go on the primary plane with a mode of its own, one structure per
- * mode size (the current mode's first, then the connector's order), since
- * the primary plane must cover the CRTC; on an overlay, any size. */
-static GstCaps *
-make_device_caps (GstShrbufSink * self, GArray * drm_formats)
-{
-  GstCaps *caps = gst_caps_new_empty ();
-  GArray *sizes = shrbuf_kms_output_get_mode_sizes (self->out);
-  guint32 plane_id = self->plane_id > 0 ? self->plane_id : 0;
-  guint i, k, cur_w, cur_h;
-
-  /* The current mode's size first. */
-  shrbuf_kms_output_get_current_size (self->out, &cur_w, &cur_h);
-  for (k = 2; k < sizes->len; k += 2) {
-    if (g_array_index (sizes, guint, k) == cur_w
-        && g_array_index (sizes, guint, k + 1) == cur_h) {
-      g_array_remove_range (sizes, k, 2);
-      g_array_insert_val (sizes, 0, cur_h);
-      g_array_insert_val (sizes, 0, cur_w);
-      break;
-    }
-  }
-  for (i = 0; i < shrbuf_format_count (); i++) {
-    const ShrbufFormat *sf = shrbuf_format_get (i);
-    GstStructure *s;
-
-    for (k = 0; k < drm_formats->len; k++)
-      if (g_array_index (drm_formats, guint32, k) == sf->drm)
-        break;
-    if (k == drm_formats->len)
-      continue;
-
-    if (!shrbuf_kms_output_needs_mode_size (self->out, sf->drm, plane_id,
-            self->force_modesetting) || sizes->len == 0) {
-      s = caps_structure (sf);
-      gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
-          "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
-      gst_caps_append_structure (caps, s);
-      continue;
-    }
-    for (k = 0; k < sizes->len; k += 2) {
-      guint w = g_array_index (sizes, guint, k);
-      guint h = g_array_index (sizes, guint, k + 1);
-
-      s = caps_structure (sf);
-      gst_structure_set (s, "width", G_TYPE_INT, (gint) w, "height",
-          G_TYPE_INT, (gint) h, NULL);
-      gst_caps_append_structure (caps, s);
-    }
-  }
-  g_array_unref (sizes);
-  return caps;
-}
-
 static gboolean
 gst_shrbuf_sink_start (GstBaseSink * bsink)
 {
   GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
-  GError *err = NULL;
-  GArray *drm_formats;
-  gchar *device, *driver_name;
+  g_autoptr (GError) err = NULL;
+  g_autofree gchar *device = NULL, *driver_name = NULL;
   gint fd, connector_id;
+  guint32 plane_id;
+  gboolean force;
 
   GST_OBJECT_LOCK (self);
   device = g_strdup (self->device);
   driver_name = g_strdup (self->driver_name);
   fd = self->fd;
   connector_id = self->connector_id;
+  plane_id = self->plane_id > 0 ? self->plane_id : 0;
+  force = self->force_modesetting;
   GST_OBJECT_UNLOCK (self);
 
   self->out = shrbuf_kms_output_open (device, driver_name, fd, connector_id,
-      on_flip, self, &err);
-  g_free (device);
-  g_free (driver_name);
+      shrbuf_scanouts_flipped, &self->scanouts, &err);
   if (!self->out) {
     post_gerror (self, err, NULL);
-    g_error_free (err);
     return FALSE;
   }
 
   self->cache = shrbuf_fb_cache_new (shrbuf_kms_output_get_fd (self->out));
   self->dumb_allocator =
       shrbuf_dumb_allocator_new (shrbuf_kms_output_get_fd (self->out));
-  drm_formats = shrbuf_kms_output_get_formats (self->out);
-  self->device_caps = make_device_caps (self, drm_formats);
-  self->device_formats = describe_formats (drm_formats);
-  g_array_unref (drm_formats);
+  self->device_caps = shrbuf_kms_output_get_caps (self->out, plane_id, force);
+  self->device_formats = shrbuf_kms_output_describe_formats (self->out);
   GST_INFO_OBJECT (self, "%s offers %s", shrbuf_kms_output_get_path
       (self->out), self->device_formats);
 
-  g_mutex_lock (&self->lock);
-  self->shown = self->imported = self->copied = self->dropped = 0;
-  self->late = self->framebuffers = 0;
-  self->latency_sum = self->latency_count = 0;
-  g_mutex_unlock (&self->lock);
+  shrbuf_scanouts_reset_stats (&self->scanouts);
   self->copy_warned = FALSE;
   return TRUE;
 }
@@ -410,13 +152,13 @@ gst_shrbuf_sink_stop (GstBaseSink * bsink)
   gchar *str;
 
   if (self->out) {
-    wait_flip (self, FLIP_TIMEOUT_US);
+    shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
     /* The CRTC shows what it showed before, then our framebuffers go. */
     shrbuf_kms_output_restore (self->out);
   }
-  release_scanout (self);
+  shrbuf_scanouts_release (&self->scanouts);
 
-  stats = make_stats (self);
+  stats = shrbuf_scanouts_get_stats (&self->scanouts);
   str = gst_structure_to_string (stats);
   GST_INFO_OBJECT (self, "stats: %s", str);
   g_free (str);
@@ -461,7 +203,7 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 
   if (!filter)
     return caps;
-  /* In the sink's order of preference (make_device_caps ()). */
+  /* In the sink's order of preference (shrbuf_kms_output_get_caps ()). */
   result = gst_caps_intersect_full (caps, filter, GST_CAPS_INTERSECT_FIRST);
   gst_caps_unref (caps);
   if (gst_caps_is_empty (result) && self->device_caps) {
@@ -474,6 +216,34 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
     gst_caps_unref (tmpl);
   }
   return result;
+}
+
+/* Says why the device cannot show @caps (@err, NULL: no DRM format for
+ * them), once for the same caps in a row. */
+static void
+refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
+    guint32 plane_id, const GError * err)
+{
+  const gchar *path = shrbuf_kms_output_get_path (self->out);
+  g_autofree gchar *which = NULL;
+
+  /* Upstream may try the same caps again: one error for them. */
+  if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps))
+    return;
+  gst_caps_replace (&self->refused_caps, caps);
+  if (err && err->domain != GST_CORE_ERROR) {
+    post_gerror (self, err, NULL);
+    return;
+  }
+  if (plane_id)
+    which = g_strdup_printf ("Plane %u of %s cannot", plane_id, path);
+  else
+    which = g_strdup_printf ("No plane of %s can", path);
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+      ("%s show %s; the device offers: %s", which,
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)),
+          self->device_formats), ("%s", err ? err->message :
+          "no DRM format for it"));
 }
 
 static gboolean
@@ -501,35 +271,14 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm,
           GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
           plane_id, force, &err)) {
-    /* Upstream may try the same caps again: one error for them. */
-    if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps)) {
-      g_clear_error (&err);
-      return FALSE;
-    }
-    gst_caps_replace (&self->refused_caps, caps);
-    if (err && err->domain != GST_CORE_ERROR)
-      post_gerror (self, err, NULL);
-    else if (plane_id)
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("Plane %u of %s cannot show %s; the device offers: %s", plane_id,
-              shrbuf_kms_output_get_path (self->out),
-              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
-              self->device_formats), ("%s", err ? err->message :
-              "no DRM format for it"));
-    else
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("No plane of %s can show %s; the device offers: %s",
-              shrbuf_kms_output_get_path (self->out),
-              gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
-              self->device_formats), ("%s", err ? err->message :
-              "no DRM format for it"));
+    refuse_caps (self, caps, &info, plane_id, err);
     g_clear_error (&err);
     return FALSE;
   }
 
   if (self->configured && !gst_video_info_is_equal (&info, &self->info)) {
     /* New layout: framebuffers made for the old caps go once unused. */
-    wait_flip (self, FLIP_TIMEOUT_US);
+    shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
     shrbuf_fb_cache_clear (self->cache);
   }
   if (self->copy_pool) {
@@ -542,6 +291,7 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   self->frame_duration = shrbuf_frame_duration (info.fps_n, info.fps_d);
   if (!GST_CLOCK_TIME_IS_VALID (self->frame_duration))
     self->frame_duration = DEFAULT_FRAME_DURATION;
+  shrbuf_scanouts_set_frame_duration (&self->scanouts, self->frame_duration);
   self->configured = TRUE;
 
   shrbuf_kms_output_get_display_size (self->out, &w, &h);
@@ -558,22 +308,6 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   return TRUE;
 }
 
-static GstBufferPool *
-make_dumb_pool (GstShrbufSink * self, GstCaps * caps, guint size, guint min)
-{
-  GstBufferPool *pool = gst_video_buffer_pool_new ();
-  GstStructure *config = gst_buffer_pool_get_config (pool);
-
-  gst_buffer_pool_config_set_params (config, caps, size, min, 0);
-  gst_buffer_pool_config_set_allocator (config, self->dumb_allocator, NULL);
-  gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  if (!gst_buffer_pool_set_config (pool, config)) {
-    gst_object_unref (pool);
-    return NULL;
-  }
-  return pool;
-}
-
 /* Upstream may render straight into scanout memory: a pool of dumb
  * buffers exported as dma-buf. The sink holds up to two of them (on
  * screen and committed), so the pool keeps at least three. */
@@ -584,22 +318,22 @@ gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
   GstCaps *caps;
   gboolean need_pool;
   GstVideoInfo info;
-  GstBufferPool *pool = NULL;
+  g_autoptr (GstBufferPool) pool = NULL;
+  gsize size;
 
   gst_query_parse_allocation (query, &caps, &need_pool);
   if (!caps || !gst_video_info_from_caps (&info, caps) || !self->dumb_allocator)
     return FALSE;
 
-  if (need_pool) {
-    pool = make_dumb_pool (self, caps, info.size, 3);
-    if (!pool)
-      return FALSE;
-  }
-  gst_query_add_allocation_pool (query, pool, info.size, 3, 0);
+  /* Made without need_pool too: upstream's own pool then allocates with
+   * the same rows. */
+  pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator, caps, 3,
+      &size);
+  if (!pool)
+    return FALSE;
+  gst_query_add_allocation_pool (query, need_pool ? pool : NULL, size, 3, 0);
   gst_query_add_allocation_param (query, self->dumb_allocator, NULL);
   gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
-  if (pool)
-    gst_object_unref (pool);
   return TRUE;
 }
 
@@ -611,7 +345,7 @@ gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
   if (GST_QUERY_TYPE (query) == GST_QUERY_DRAIN) {
     /* No copy: the frame on screen stays referenced until it is replaced
      * or the sink stops; only a committed frame is waited for. */
-    wait_flip (self, FLIP_TIMEOUT_US);
+    shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
     return TRUE;
   }
   if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
@@ -639,10 +373,11 @@ copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
   gboolean ok;
 
   if (!self->copy_pool) {
-    GstCaps *caps = gst_video_info_to_caps (&self->info);
+    g_autoptr (GstCaps) caps = gst_video_info_to_caps (&self->info);
+    gsize size;
 
-    self->copy_pool = make_dumb_pool (self, caps, self->info.size, 3);
-    gst_caps_unref (caps);
+    self->copy_pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator,
+        caps, 3, &size);
     if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool, TRUE)) {
       GST_ERROR_OBJECT (self, "cannot make a pool of dumb buffers");
       return NULL;
@@ -696,17 +431,108 @@ frame_times (GstShrbufSink * self, GstBuffer * buffer, guint64 * capture,
       *deadline);
 }
 
+/* The framebuffer of a copy of @buffer into scanout memory, which could
+ * not be imported (@why), with the copy in @frame. */
+static GstFlowReturn
+copy_framebuffer (GstShrbufSink * self, GstBuffer * buffer,
+    ShrbufScanout * frame, const GError * why, gboolean * made)
+{
+  g_autoptr (GError) err = NULL;
+
+  if (!self->copy_warned) {
+    self->copy_warned = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Copying frames into scanout memory: %s", why->message),
+        ("the first frame that could not be imported; later ones are "
+            "counted in the stats' \"copied\""));
+  }
+  frame->buffer = copy_to_dumb (self, buffer);
+  if (!frame->buffer) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not copy a frame into scanout memory of %s",
+            shrbuf_kms_output_get_path (self->out)), (NULL));
+    return GST_FLOW_ERROR;
+  }
+  frame->fb = shrbuf_fb_cache_get (self->cache, frame->buffer, &self->info,
+      self->drm_format, made, &err);
+  if (!frame->fb) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not show frames on %s",
+            shrbuf_kms_output_get_path (self->out)), ("%s", err->message));
+    shrbuf_scanout_clear (frame);
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+/* Makes @frame the pending scanout once the previous flip is done, waiting
+ * for it at most a frame period; on a drop, @frame keeps its references
+ * and the caller drops them. */
+static GstFlowReturn
+queue (GstShrbufSink * self, GstBuffer * buffer, ShrbufScanout * frame,
+    gboolean copied, gboolean * queued)
+{
+  *queued = FALSE;
+  frame_times (self, buffer, &frame->capture, &frame->capture_from_meta,
+      &frame->deadline);
+  frame->seq = GST_BUFFER_OFFSET (buffer);
+
+  switch (shrbuf_scanouts_queue (&self->scanouts, frame, copied,
+          self->frame_duration / GST_USECOND, FLIP_TIMEOUT_US)) {
+    case SHRBUF_SCANOUT_QUEUED:
+      *queued = TRUE;
+      return GST_FLOW_OK;
+    case SHRBUF_SCANOUT_DROPPED:
+      GST_DEBUG_OBJECT (self, "previous flip still pending: frame dropped");
+      return GST_FLOW_OK;
+    case SHRBUF_SCANOUT_STUCK:
+    default:
+      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+          ("No page flip on %s for %d s",
+              shrbuf_kms_output_get_path (self->out),
+              (gint) (FLIP_TIMEOUT_US / G_USEC_PER_SEC)), (NULL));
+      return GST_FLOW_ERROR;
+  }
+}
+
+/* Commits the pending scanout @buffer on @fb. Not under the scanouts'
+ * lock: the flip may complete (and take it) at once. */
+static GstFlowReturn
+commit (GstShrbufSink * self, GstBuffer * buffer, ShrbufFb * fb)
+{
+  g_autoptr (GError) err = NULL;
+  GstVideoRectangle rect;
+  gint saved_errno;
+
+  GST_OBJECT_LOCK (self);
+  rect = self->render_rect;
+  GST_OBJECT_UNLOCK (self);
+
+  if (shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb),
+          GST_VIDEO_INFO_WIDTH (&self->info),
+          GST_VIDEO_INFO_HEIGHT (&self->info), rect.x, rect.y, rect.w,
+          rect.h, &err))
+    return GST_FLOW_OK;
+
+  saved_errno = errno;
+  shrbuf_scanouts_unqueue (&self->scanouts, buffer);
+  GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+      ("Could not show a frame on %s: %s",
+          shrbuf_kms_output_get_path (self->out),
+          g_strerror (saved_errno)), ("%s", err->message));
+  return GST_FLOW_ERROR;
+}
+
 static GstFlowReturn
 gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
 {
   GstShrbufSink *self = GST_SHRBUF_SINK (vsink);
-  GstBuffer *hold = NULL;
+  g_autoptr (GError) err = NULL;
+  ShrbufScanout frame = { NULL, };
+  GstBuffer *shown;
   ShrbufFb *fb;
-  GError *err = NULL;
-  gboolean made, copied = FALSE, waited;
-  GstVideoRectangle rect;
-  guint64 capture, deadline;
-  gboolean from_meta;
+  gboolean made, copied, queued;
+  GstFlowReturn ret;
 
   if (!self->configured) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
@@ -714,105 +540,31 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
     return GST_FLOW_NOT_NEGOTIATED;
   }
 
-  fb = shrbuf_fb_cache_get (self->cache, buffer, &self->info,
+  /* The framebuffer: the frame's own, else a copy's. tests/vm/lib/case.sh
+   * counts the GST_PERFORMANCE line by this function's name. */
+  frame.fb = shrbuf_fb_cache_get (self->cache, buffer, &self->info,
       self->drm_format, &made, &err);
-  if (fb) {
-    hold = gst_buffer_ref (buffer);
+  copied = frame.fb == NULL;
+  if (!copied) {
+    frame.buffer = gst_buffer_ref (buffer);
   } else {
     GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: %s", err->message);
-    if (!self->copy_warned) {
-      self->copy_warned = TRUE;
-      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-          ("Copying frames into scanout memory: %s", err->message),
-          ("the first frame that could not be imported; later ones are "
-              "counted in the stats' \"copied\""));
-    }
-    g_clear_error (&err);
-    hold = copy_to_dumb (self, buffer);
-    if (!hold) {
-      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-          ("Could not copy a frame into scanout memory of %s",
-              shrbuf_kms_output_get_path (self->out)), (NULL));
-      return GST_FLOW_ERROR;
-    }
-    fb = shrbuf_fb_cache_get (self->cache, hold, &self->info,
-        self->drm_format, &made, &err);
-    if (!fb) {
-      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-          ("Could not show frames on %s",
-              shrbuf_kms_output_get_path (self->out)), ("%s", err->message));
-      g_clear_error (&err);
-      gst_buffer_unref (hold);
-      return GST_FLOW_ERROR;
-    }
-    copied = TRUE;
+    ret = copy_framebuffer (self, buffer, &frame, err, &made);
+    if (ret != GST_FLOW_OK)
+      return ret;
   }
-  frame_times (self, buffer, &capture, &from_meta, &deadline);
-
-  GST_OBJECT_LOCK (self);
-  rect = self->render_rect;
-  GST_OBJECT_UNLOCK (self);
-
-  /* One flip at a time: wait for the last one at most a frame period. */
-  g_mutex_lock (&self->lock);
   if (made)
-    self->framebuffers++;
-  waited = wait_flip_locked (self, g_get_monotonic_time () +
-      self->frame_duration / GST_USECOND);
-  if (!waited) {
-    gboolean stuck = g_get_monotonic_time () - self->pending_since >
-        FLIP_TIMEOUT_US;
+    shrbuf_scanouts_count_framebuffer (&self->scanouts);
 
-    self->dropped++;
-    g_mutex_unlock (&self->lock);
-    gst_buffer_unref (hold);
-    shrbuf_fb_unref (fb);
-    if (stuck) {
-      GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-          ("No page flip on %s for %d s",
-              shrbuf_kms_output_get_path (self->out),
-              (gint) (FLIP_TIMEOUT_US / G_USEC_PER_SEC)), (NULL));
-      return GST_FLOW_ERROR;
-    }
-    GST_DEBUG_OBJECT (self, "previous flip still pending: frame dropped");
-    return GST_FLOW_OK;
+  /* Borrowed: the pending scanout holds them until the flip or unqueue. */
+  shown = frame.buffer;
+  fb = frame.fb;
+  ret = queue (self, buffer, &frame, copied, &queued);
+  if (!queued) {
+    shrbuf_scanout_clear (&frame);
+    return ret;
   }
-  if (copied)
-    self->copied++;
-  else
-    self->imported++;
-  self->pending = hold;
-  self->pending_fb = fb;
-  self->pending_since = g_get_monotonic_time ();
-  self->pending_capture = capture;
-  self->pending_capture_from_meta = from_meta;
-  self->pending_seq = GST_BUFFER_OFFSET (buffer);
-  self->pending_deadline = deadline;
-  g_mutex_unlock (&self->lock);
-
-  /* Not under the lock: the flip may complete (and take it) at once. */
-  if (!shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb),
-          GST_VIDEO_INFO_WIDTH (&self->info),
-          GST_VIDEO_INFO_HEIGHT (&self->info), rect.x, rect.y, rect.w,
-          rect.h, &err)) {
-    gint saved_errno = errno;
-
-    g_mutex_lock (&self->lock);
-    if (self->pending == hold) {
-      self->pending = NULL;
-      self->pending_fb = NULL;
-    }
-    g_mutex_unlock (&self->lock);
-    gst_buffer_unref (hold);
-    shrbuf_fb_unref (fb);
-    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
-        ("Could not show a frame on %s: %s",
-            shrbuf_kms_output_get_path (self->out),
-            g_strerror (saved_errno)), ("%s", err->message));
-    g_clear_error (&err);
-    return GST_FLOW_ERROR;
-  }
-  return GST_FLOW_OK;
+  return commit (self, shown, fb);
 }
 
 /* ---- GstVideoOverlay ---- */
@@ -895,7 +647,7 @@ gst_shrbuf_sink_get_property (GObject * object, guint prop_id,
   GstShrbufSink *self = GST_SHRBUF_SINK (object);
 
   if (prop_id == PROP_STATS) {
-    g_value_take_boxed (value, make_stats (self));
+    g_value_take_boxed (value, shrbuf_scanouts_get_stats (&self->scanouts));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -938,8 +690,7 @@ gst_shrbuf_sink_finalize (GObject * object)
 
   g_free (self->device);
   g_free (self->driver_name);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  shrbuf_scanouts_clear (&self->scanouts);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -949,8 +700,7 @@ gst_shrbuf_sink_init (GstShrbufSink * self)
   self->fd = -1;
   self->connector_id = -1;
   self->plane_id = -1;
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  shrbuf_scanouts_init (&self->scanouts, GST_OBJECT (self));
   /* The last sample would keep one more upstream buffer referenced. */
   gst_base_sink_set_last_sample_enabled (GST_BASE_SINK (self), FALSE);
 }

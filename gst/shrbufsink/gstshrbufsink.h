@@ -20,15 +20,13 @@
 
 #include "kms-output.h"
 #include "fb-cache.h"
+#include "scanout.h"
 
 G_BEGIN_DECLS
 
 #define GST_TYPE_SHRBUF_SINK (gst_shrbuf_sink_get_type ())
 G_DECLARE_FINAL_TYPE (GstShrbufSink, gst_shrbuf_sink, GST, SHRBUF_SINK,
     GstVideoSink)
-
-/* How many capture->flip latencies the p99 is taken over. */
-#define SHRBUF_SINK_LATENCY_WINDOW 1024
 
 struct _GstShrbufSink
 {
@@ -60,24 +58,9 @@ struct _GstShrbufSink
   gboolean copy_warned;
   GstCaps *refused_caps;        /* the last caps set_caps () refused */
 
-  /* Scanout state, shared with the flip handler (event thread) */
-  GMutex lock;
-  GCond cond;
-  GstBuffer *pending;           /* committed, not yet on screen */
-  ShrbufFb *pending_fb;
-  gint64 pending_since;         /* g_get_monotonic_time () of the commit */
-  guint64 pending_capture;      /* CLOCK_MONOTONIC ns, 0: unknown */
-  gboolean pending_capture_from_meta;   /* else from the PTS */
-  guint64 pending_seq;          /* GST_BUFFER_OFFSET, for the log */
-  guint64 pending_deadline;     /* CLOCK_MONOTONIC ns, 0: unknown */
-  GstBuffer *on_screen;         /* being scanned out */
-  gboolean on_screen_marked;    /* its broker slot held by the sink */
-  ShrbufFb *on_screen_fb;
-
-  /* Statistics, under lock */
-  guint64 shown, imported, copied, dropped, late, framebuffers;
-  guint64 latency_sum, latency_count;
-  guint64 latencies[SHRBUF_SINK_LATENCY_WINDOW];
+  /* The frames committed and on screen, shared with the flip handler
+   * (event thread), and the stats' counters: scanout.c */
+  ShrbufScanouts scanouts;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (shrbufsink);

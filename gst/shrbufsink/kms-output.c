@@ -18,6 +18,7 @@
 
 #include "kms-output.h"
 #include "clock.h"
+#include "formats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,11 +31,36 @@ GST_DEBUG_CATEGORY_EXTERN (shrbuf_sink_debug);
 
 #define MAX_CARDS 16
 
+/* The properties the output uses, by object: each object's ids are looked
+ * up once, by name (get_props ()). */
+enum
+{
+  PLANE_FB_ID, PLANE_CRTC_ID, PLANE_SRC_X, PLANE_SRC_Y, PLANE_SRC_W,
+  PLANE_SRC_H, PLANE_CRTC_X, PLANE_CRTC_Y, PLANE_CRTC_W, PLANE_CRTC_H,
+  PLANE_TYPE, N_PLANE_PROPS
+};
+static const gchar *const plane_prop_names[N_PLANE_PROPS] = {
+  "FB_ID", "CRTC_ID", "SRC_X", "SRC_Y", "SRC_W", "SRC_H", "CRTC_X",
+  "CRTC_Y", "CRTC_W", "CRTC_H", "type"
+};
+
+enum
+{ CRTC_MODE_ID, CRTC_ACTIVE, N_CRTC_PROPS };
+static const gchar *const crtc_prop_names[N_CRTC_PROPS] = {
+  "MODE_ID", "ACTIVE"
+};
+
+enum
+{ CONN_CRTC_ID, N_CONN_PROPS };
+static const gchar *const conn_prop_names[N_CONN_PROPS] = { "CRTC_ID" };
+
 typedef struct
 {
-  guint32 fb_id, crtc_id, src_x, src_y, src_w, src_h;
-  guint32 crtc_x, crtc_y, crtc_w, crtc_h;
-} PlaneProps;
+  guint32 id;                   /* 0: the object has no such property */
+  guint64 value;                /* as found at open */
+} Prop;
+
+typedef Prop PlaneProps[N_PLANE_PROPS];
 
 struct _ShrbufKmsOutput
 {
@@ -51,16 +77,17 @@ struct _ShrbufKmsOutput
   drmModeCrtc *saved_crtc;      /* the CRTC as found at open, for restore */
 
   ShrbufPlaneDesc *planes;      /* formats owned, freed with the array */
+  PlaneProps *plane_props;      /* one per plane */
   guint n_planes;
+  Prop crtc_props[N_CRTC_PROPS];
+  Prop conn_props[N_CONN_PROPS];
 
   /* Chosen by configure () */
   gint plane;                   /* index in planes, -1 before configure */
-  PlaneProps plane_props;
   drmModeModeInfo mode;
   gboolean need_modeset;        /* done by the next commit */
   gboolean did_modeset;         /* the CRTC's mode is ours: restore it */
   gboolean used_plane;          /* a plane shows our framebuffers */
-  guint32 crtc_mode_prop, crtc_active_prop, conn_crtc_prop;
 
   GThread *thread;
   GstPoll *poll;
@@ -130,7 +157,7 @@ event_thread (gpointer data)
 {
   ShrbufKmsOutput *out = data;
   drmEventContext ctx = {
-    .version = 2,
+    .version = DRM_EVENT_CONTEXT_VERSION,
     .page_flip_handler = page_flip_handler,
   };
 
@@ -152,44 +179,30 @@ event_thread (gpointer data)
   return NULL;
 }
 
-static guint32
-find_prop (gint fd, guint32 obj_id, guint32 obj_type, const gchar * name)
+/* The ids and values of the properties @names of one DRM object, looked
+ * up once. */
+static void
+get_props (gint fd, guint32 obj_id, guint32 obj_type,
+    const gchar * const *names, guint n_names, Prop * props)
 {
-  drmModeObjectProperties *props;
-  guint32 id = 0, i;
+  drmModeObjectProperties *op;
+  guint32 i, k;
 
-  props = drmModeObjectGetProperties (fd, obj_id, obj_type);
-  if (!props)
-    return 0;
-  for (i = 0; i < props->count_props && !id; i++) {
-    drmModePropertyRes *p = drmModeGetProperty (fd, props->props[i]);
+  memset (props, 0, n_names * sizeof (Prop));
+  op = drmModeObjectGetProperties (fd, obj_id, obj_type);
+  if (!op)
+    return;
+  for (i = 0; i < op->count_props; i++) {
+    drmModePropertyRes *p = drmModeGetProperty (fd, op->props[i]);
 
-    if (p && strcmp (p->name, name) == 0)
-      id = p->prop_id;
+    for (k = 0; p && k < n_names; k++)
+      if (strcmp (p->name, names[k]) == 0) {
+        props[k].id = p->prop_id;
+        props[k].value = op->prop_values[i];
+      }
     drmModeFreeProperty (p);
   }
-  drmModeFreeObjectProperties (props);
-  return id;
-}
-
-static guint32
-plane_type (gint fd, guint32 plane_id)
-{
-  drmModeObjectProperties *props;
-  guint32 type = DRM_PLANE_TYPE_OVERLAY, i;
-
-  props = drmModeObjectGetProperties (fd, plane_id, DRM_MODE_OBJECT_PLANE);
-  if (!props)
-    return type;
-  for (i = 0; i < props->count_props; i++) {
-    drmModePropertyRes *p = drmModeGetProperty (fd, props->props[i]);
-
-    if (p && strcmp (p->name, "type") == 0)
-      type = props->prop_values[i];
-    drmModeFreeProperty (p);
-  }
-  drmModeFreeObjectProperties (props);
-  return type;
+  drmModeFreeObjectProperties (op);
 }
 
 /* The first connected connector (or @want), its CRTC (the current one, else
@@ -281,15 +294,20 @@ find_planes (ShrbufKmsOutput * out, GError ** error)
     return FALSE;
   }
   out->planes = g_new0 (ShrbufPlaneDesc, pres->count_planes);
+  out->plane_props = g_new0 (PlaneProps, pres->count_planes);
   for (i = 0; i < pres->count_planes; i++) {
     drmModePlane *p = drmModeGetPlane (out->fd, pres->planes[i]);
     ShrbufPlaneDesc *d = &out->planes[out->n_planes];
 
     if (!p)
       continue;
+    get_props (out->fd, p->plane_id, DRM_MODE_OBJECT_PLANE,
+        plane_prop_names, N_PLANE_PROPS, out->plane_props[out->n_planes]);
     d->id = p->plane_id;
     d->possible_crtcs = p->possible_crtcs;
-    d->type = plane_type (out->fd, p->plane_id);
+    d->type = out->plane_props[out->n_planes][PLANE_TYPE].id ?
+        out->plane_props[out->n_planes][PLANE_TYPE].value :
+        DRM_PLANE_TYPE_OVERLAY;
     d->formats = g_memdup2 (p->formats, sizeof (guint32) * p->count_formats);
     d->n_formats = p->count_formats;
     out->n_planes++;
@@ -330,41 +348,74 @@ card_has_connected_connector (gint fd)
   return found;
 }
 
-/* The first /dev/dri/cardN driven by @driver_name, or with a connected
- * connector when @driver_name is NULL. */
+/* Whether the card open on @fd is driven by @driver_name, or, when it is
+ * NULL, has a connected connector. */
+static gboolean
+card_matches (gint fd, const gchar * driver_name)
+{
+  drmVersion *v;
+  gboolean match;
+
+  if (!driver_name)
+    return card_has_connected_connector (fd);
+  v = drmGetVersion (fd);
+  match = v && g_strcmp0 (v->name, driver_name) == 0;
+  drmFreeVersion (v);
+  return match;
+}
+
+/* card2 before card10. */
+static gint
+cmp_node (gconstpointer a, gconstpointer b)
+{
+  const gchar *x = *(const gchar * const *) a, *y = *(const gchar * const *) b;
+  gsize lx = strlen (x), ly = strlen (y);
+
+  return lx != ly ? (lx < ly ? -1 : 1) : strcmp (x, y);
+}
+
+/* The primary nodes (/dev/dri/cardN) of the DRM devices, in card order. */
+static GPtrArray *
+primary_nodes (void)
+{
+  GPtrArray *nodes = g_ptr_array_new_with_free_func (g_free);
+  drmDevicePtr devs[MAX_CARDS];
+  gint n = drmGetDevices2 (0, devs, MAX_CARDS), i;
+
+  for (i = 0; i < n; i++)
+    if (devs[i]->available_nodes & (1 << DRM_NODE_PRIMARY))
+      g_ptr_array_add (nodes, g_strdup (devs[i]->nodes[DRM_NODE_PRIMARY]));
+  if (n > 0)
+    drmFreeDevices (devs, n);
+  g_ptr_array_sort (nodes, cmp_node);
+  return nodes;
+}
+
+/* The first card driven by @driver_name, or with a connected connector
+ * when @driver_name is NULL. */
 static gint
 find_card (const gchar * driver_name, gchar ** path, GError ** error)
 {
-  gint i;
+  g_autoptr (GPtrArray) nodes = primary_nodes ();
+  guint i;
 
-  for (i = 0; i < MAX_CARDS; i++) {
-    gchar *p = g_strdup_printf ("/dev/dri/card%d", i);
-    gint fd = open (p, O_RDWR | O_CLOEXEC);
-    gboolean match = FALSE;
+  for (i = 0; i < nodes->len; i++) {
+    const gchar *node = g_ptr_array_index (nodes, i);
+    gint fd = open (node, O_RDWR | O_CLOEXEC);
 
-    if (fd >= 0) {
-      drmVersion *v = drmGetVersion (fd);
-
-      if (driver_name)
-        match = v && g_strcmp0 (v->name, driver_name) == 0;
-      else
-        match = card_has_connected_connector (fd);
-      drmFreeVersion (v);
-    }
-    if (match) {
-      *path = p;
+    if (fd >= 0 && card_matches (fd, driver_name)) {
+      *path = g_strdup (node);
       return fd;
     }
     if (fd >= 0)
       close (fd);
-    g_free (p);
   }
   if (driver_name)
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "No DRM device driven by '%s' in /dev/dri", driver_name);
+        "No DRM device driven by '%s' in " DRM_DIR_NAME, driver_name);
   else
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "No DRM device with a connected connector in /dev/dri");
+        "No DRM device with a connected connector in " DRM_DIR_NAME);
   return -1;
 }
 
@@ -417,6 +468,10 @@ shrbuf_kms_output_open (const gchar * device, const gchar * driver_name,
 
   if (!find_output (out, connector_id, error) || !find_planes (out, error))
     goto fail;
+  get_props (out->fd, out->crtc_id, DRM_MODE_OBJECT_CRTC, crtc_prop_names,
+      N_CRTC_PROPS, out->crtc_props);
+  get_props (out->fd, out->connector_id, DRM_MODE_OBJECT_CONNECTOR,
+      conn_prop_names, N_CONN_PROPS, out->conn_props);
 
   GST_INFO ("%s: connector %u, CRTC %u (index %u), %u planes, %s KMS",
       out->path, out->connector_id, out->crtc_id, out->crtc_index,
@@ -453,6 +508,7 @@ shrbuf_kms_output_close (ShrbufKmsOutput * out)
   for (i = 0; i < out->n_planes; i++)
     g_free ((gpointer) out->planes[i].formats);
   g_free (out->planes);
+  g_free (out->plane_props);
   g_free (out->modes);
   if (out->own_fd && out->fd >= 0)
     close (out->fd);
@@ -472,14 +528,9 @@ shrbuf_kms_output_get_path (ShrbufKmsOutput * out)
   return out->path;
 }
 
-gboolean
-shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out)
-{
-  return out->atomic;
-}
-
-GArray *
-shrbuf_kms_output_get_formats (ShrbufKmsOutput * out)
+/* The DRM formats of every plane usable on the output's CRTC, each once. */
+static GArray *
+get_formats (ShrbufKmsOutput * out)
 {
   GArray *formats = g_array_new (FALSE, FALSE, sizeof (guint32));
   guint i, f, k;
@@ -511,8 +562,8 @@ crtc_active (ShrbufKmsOutput * out)
 /* Whether a frame in @drm_format would go on the primary plane with a mode
  * set for it, as shrbuf_kms_output_configure() decides: then its size must
  * be one of the connector's modes (no scaling is assumed). */
-gboolean
-shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
+static gboolean
+needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
     guint32 plane_id, gboolean force_modesetting)
 {
   gboolean modeset = force_modesetting || !crtc_active (out)
@@ -523,10 +574,11 @@ shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
   return plane >= 0 && out->planes[plane].type == DRM_PLANE_TYPE_PRIMARY;
 }
 
-/* The connector's mode sizes, each once, as guint pairs (width, height), in
- * the connector's order (preferred first). */
-GArray *
-shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out)
+/* The connector's mode sizes, each once, as guint pairs (width, height):
+ * the current mode's first, then in the connector's order (preferred
+ * first). */
+static GArray *
+get_mode_sizes (ShrbufKmsOutput * out)
 {
   GArray *sizes = g_array_new (FALSE, FALSE, sizeof (guint));
   guint i, k;
@@ -543,16 +595,110 @@ shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out)
       g_array_append_val (sizes, h);
     }
   }
+  if (!crtc_active (out))
+    return sizes;
+  for (k = 2; k < sizes->len; k += 2) {
+    guint w = out->saved_crtc->mode.hdisplay, h = out->saved_crtc->mode.vdisplay;
+
+    if (g_array_index (sizes, guint, k) == w
+        && g_array_index (sizes, guint, k + 1) == h) {
+      g_array_remove_range (sizes, k, 2);
+      g_array_insert_val (sizes, 0, h);
+      g_array_insert_val (sizes, 0, w);
+      break;
+    }
+  }
   return sizes;
 }
 
-/* The size of the CRTC's current mode, 0x0 when it is off. */
-void
-shrbuf_kms_output_get_current_size (ShrbufKmsOutput * out, guint * width,
-    guint * height)
+static GstStructure *
+caps_structure (const ShrbufFormat * sf)
 {
-  *width = crtc_active (out) ? out->saved_crtc->mode.hdisplay : 0;
-  *height = crtc_active (out) ? out->saved_crtc->mode.vdisplay : 0;
+  return gst_structure_new ("video/x-raw",
+      "format", G_TYPE_STRING, gst_video_format_to_string (sf->gst),
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+}
+
+static gboolean
+has_format (GArray * drm_formats, guint32 drm_format)
+{
+  guint k;
+
+  for (k = 0; k < drm_formats->len; k++)
+    if (g_array_index (drm_formats, guint32, k) == drm_format)
+      return TRUE;
+  return FALSE;
+}
+
+/* One structure of @sf per size in @sizes, or one of any size when @sizes
+ * is NULL. */
+static void
+append_format (GstCaps * caps, const ShrbufFormat * sf, GArray * sizes)
+{
+  GstStructure *s;
+  guint k;
+
+  if (!sizes) {
+    s = caps_structure (sf);
+    gst_structure_set (s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+        "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+    gst_caps_append_structure (caps, s);
+    return;
+  }
+  for (k = 0; k < sizes->len; k += 2) {
+    s = caps_structure (sf);
+    gst_structure_set (s, "width", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k), "height", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k + 1), NULL);
+    gst_caps_append_structure (caps, s);
+  }
+}
+
+GstCaps *
+shrbuf_kms_output_get_caps (ShrbufKmsOutput * out, guint32 plane_id,
+    gboolean force_modesetting)
+{
+  g_autoptr (GArray) drm_formats = get_formats (out);
+  g_autoptr (GArray) sizes = get_mode_sizes (out);
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *sf = shrbuf_format_get (i);
+    gboolean sized;
+
+    if (!has_format (drm_formats, sf->drm))
+      continue;
+    sized = sizes->len > 0 && needs_mode_size (out, sf->drm, plane_id,
+        force_modesetting);
+    append_format (caps, sf, sized ? sizes : NULL);
+  }
+  return caps;
+}
+
+gchar *
+shrbuf_kms_output_describe_formats (ShrbufKmsOutput * out)
+{
+  g_autoptr (GArray) drm_formats = get_formats (out);
+  GString *s = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < drm_formats->len; i++) {
+    guint32 f = g_array_index (drm_formats, guint32, i);
+    const ShrbufFormat *sf = shrbuf_format_from_drm (f);
+
+    if (s->len)
+      g_string_append (s, ", ");
+    if (sf)
+      g_string_append_printf (s, "%s (%" GST_FOURCC_FORMAT ")",
+          gst_video_format_to_string (sf->gst), GST_FOURCC_ARGS (f));
+    else
+      g_string_append_printf (s, "%" GST_FOURCC_FORMAT " (no GStreamer "
+          "format)", GST_FOURCC_ARGS (f));
+  }
+  if (!s->len)
+    g_string_append (s, "no format at all");
+  return g_string_free (s, FALSE);
 }
 
 gboolean
@@ -612,33 +758,6 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     out->need_modeset = FALSE;
   }
 
-  out->plane_props.fb_id = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
-      "FB_ID");
-  out->plane_props.crtc_id = find_prop (out->fd, p->id,
-      DRM_MODE_OBJECT_PLANE, "CRTC_ID");
-  out->plane_props.src_x = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
-      "SRC_X");
-  out->plane_props.src_y = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
-      "SRC_Y");
-  out->plane_props.src_w = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
-      "SRC_W");
-  out->plane_props.src_h = find_prop (out->fd, p->id, DRM_MODE_OBJECT_PLANE,
-      "SRC_H");
-  out->plane_props.crtc_x = find_prop (out->fd, p->id,
-      DRM_MODE_OBJECT_PLANE, "CRTC_X");
-  out->plane_props.crtc_y = find_prop (out->fd, p->id,
-      DRM_MODE_OBJECT_PLANE, "CRTC_Y");
-  out->plane_props.crtc_w = find_prop (out->fd, p->id,
-      DRM_MODE_OBJECT_PLANE, "CRTC_W");
-  out->plane_props.crtc_h = find_prop (out->fd, p->id,
-      DRM_MODE_OBJECT_PLANE, "CRTC_H");
-  out->crtc_mode_prop = find_prop (out->fd, out->crtc_id,
-      DRM_MODE_OBJECT_CRTC, "MODE_ID");
-  out->crtc_active_prop = find_prop (out->fd, out->crtc_id,
-      DRM_MODE_OBJECT_CRTC, "ACTIVE");
-  out->conn_crtc_prop = find_prop (out->fd, out->connector_id,
-      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
-
   GST_INFO ("%s: %" GST_FOURCC_FORMAT " %ux%u on %s plane %u, mode %s%s",
       out->path, GST_FOURCC_ARGS (drm_format), width, height,
       p->type == DRM_PLANE_TYPE_PRIMARY ? "primary" : "overlay", p->id,
@@ -665,7 +784,7 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h)
 {
   drmModeAtomicReq *req = drmModeAtomicAlloc ();
-  const PlaneProps *pp = &out->plane_props;
+  const Prop *pp = out->plane_props[out->plane];
   guint32 plane_id = out->planes[out->plane].id;
   guint32 flags = DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT;
   guint32 blob = 0;
@@ -677,22 +796,27 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
       drmModeAtomicFree (req);
       return FALSE;
     }
-    drmModeAtomicAddProperty (req, out->crtc_id, out->crtc_mode_prop, blob);
-    drmModeAtomicAddProperty (req, out->crtc_id, out->crtc_active_prop, 1);
-    drmModeAtomicAddProperty (req, out->connector_id, out->conn_crtc_prop,
-        out->crtc_id);
+    drmModeAtomicAddProperty (req, out->crtc_id,
+        out->crtc_props[CRTC_MODE_ID].id, blob);
+    drmModeAtomicAddProperty (req, out->crtc_id,
+        out->crtc_props[CRTC_ACTIVE].id, 1);
+    drmModeAtomicAddProperty (req, out->connector_id,
+        out->conn_props[CONN_CRTC_ID].id, out->crtc_id);
     flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
   }
-  drmModeAtomicAddProperty (req, plane_id, pp->fb_id, fb_id);
-  drmModeAtomicAddProperty (req, plane_id, pp->crtc_id, out->crtc_id);
-  drmModeAtomicAddProperty (req, plane_id, pp->src_x, 0);
-  drmModeAtomicAddProperty (req, plane_id, pp->src_y, 0);
-  drmModeAtomicAddProperty (req, plane_id, pp->src_w, (guint64) src_w << 16);
-  drmModeAtomicAddProperty (req, plane_id, pp->src_h, (guint64) src_h << 16);
-  drmModeAtomicAddProperty (req, plane_id, pp->crtc_x, dst_x);
-  drmModeAtomicAddProperty (req, plane_id, pp->crtc_y, dst_y);
-  drmModeAtomicAddProperty (req, plane_id, pp->crtc_w, dst_w);
-  drmModeAtomicAddProperty (req, plane_id, pp->crtc_h, dst_h);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_FB_ID].id, fb_id);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id,
+      out->crtc_id);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_W].id,
+      (guint64) src_w << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_H].id,
+      (guint64) src_h << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_X].id, dst_x);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_Y].id, dst_y);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_W].id, dst_w);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_H].id, dst_h);
 
   ret = drmModeAtomicCommit (out->fd, req, flags, out);
   saved_errno = errno;

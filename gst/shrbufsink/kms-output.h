@@ -63,15 +63,17 @@ void shrbuf_kms_output_close (ShrbufKmsOutput * out);
 
 gint shrbuf_kms_output_get_fd (ShrbufKmsOutput * out);
 const gchar *shrbuf_kms_output_get_path (ShrbufKmsOutput * out);
-gboolean shrbuf_kms_output_is_atomic (ShrbufKmsOutput * out);
 
-/* The DRM formats of every plane usable on the output's CRTC, each once. */
-GArray *shrbuf_kms_output_get_formats (ShrbufKmsOutput * out);
-gboolean shrbuf_kms_output_needs_mode_size (ShrbufKmsOutput * out,
-    guint32 drm_format, guint32 plane_id, gboolean force_modesetting);
-GArray *shrbuf_kms_output_get_mode_sizes (ShrbufKmsOutput * out);
-void shrbuf_kms_output_get_current_size (ShrbufKmsOutput * out,
-    guint * width, guint * height);
+/* The caps the device can show, in the order the sink prefers: formats in
+ * the shared table's order (BGRx first), one structure each; where the frame
+ * would go on the primary plane with a mode of its own, one structure per
+ * mode size (the current mode's first, then the connector's order), since
+ * the primary plane must cover the CRTC; on an overlay, any size. */
+GstCaps *shrbuf_kms_output_get_caps (ShrbufKmsOutput * out,
+    guint32 plane_id, gboolean force_modesetting);
+/* For messages: "BGRx (XR24), ...", the formats of the planes usable on
+ * the output's CRTC. */
+gchar *shrbuf_kms_output_describe_formats (ShrbufKmsOutput * out);
 
 /* Chooses the plane and the mode for @width x @height frames of
  * @drm_format; nothing is committed yet. Fails with

@@ -1,4 +1,5 @@
-/* gst-shrbuf: shrbufsink's pure logic (plane and mode choice, caps)
+/* gst-shrbuf: shrbufsink's pure logic (plane and mode choice, caps,
+ * framebuffer layouts)
  * Copyright (C) 2026 gst-shrbuf contributors
  *
  * This library is free software; you can redistribute it and/or
@@ -12,9 +13,13 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include <gst/allocators/allocators.h>
 #include <drm_fourcc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kms-output.h"
+#include "fb-cache.h"
 #include "formats.h"
 
 static const guint32 xr24_only[] = { DRM_FORMAT_XRGB8888 };
@@ -259,11 +264,193 @@ GST_START_TEST (test_properties)
 
 GST_END_TEST;
 
+/* ---- framebuffer layouts (no DRM device: a memfd stands for a dma-buf) ---- */
+
+static GstAllocator *dmabuf_allocator;
+
+static GstMemory *
+memfd_memory (gsize size)
+{
+  gint fd = memfd_create ("fb-layout", MFD_CLOEXEC);
+
+  fail_unless (fd >= 0);
+  fail_unless (ftruncate (fd, size) == 0);
+  if (!dmabuf_allocator)
+    dmabuf_allocator = gst_dmabuf_allocator_new ();
+  return gst_dmabuf_allocator_alloc (dmabuf_allocator, fd, size);
+}
+
+static GstVideoInfo
+video_info (GstVideoFormat format, guint width, guint height)
+{
+  GstVideoInfo info;
+
+  fail_unless (gst_video_info_set_format (&info, format, width, height));
+  return info;
+}
+
+/* The layout's error, NULL when there is a layout. */
+static gchar *
+layout_error (GstBuffer * buffer, const GstVideoInfo * info, gint * code)
+{
+  ShrbufFbLayout layout;
+  GError *err = NULL;
+  gchar *msg;
+
+  if (shrbuf_fb_layout_from_buffer (buffer, info, &layout, &err)) {
+    fail_unless (err == NULL);
+    return NULL;
+  }
+  fail_unless (err != NULL);
+  fail_unless (err->domain == SHRBUF_FB_ERROR);
+  *code = err->code;
+  msg = g_strdup (err->message);
+  g_error_free (err);
+  return msg;
+}
+
+GST_START_TEST (test_layout_not_dmabuf)
+{
+  GstVideoInfo info = video_info (GST_VIDEO_FORMAT_BGRx, 64, 16);
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, info.size, NULL);
+  gint code = -1;
+  gchar *msg = layout_error (buf, &info, &code);
+
+  fail_unless_equals_int (code, SHRBUF_FB_ERROR_NOT_DMABUF);
+  fail_unless_equals_string (msg, "not dma-buf memory (SystemMemory)");
+  g_free (msg);
+  gst_buffer_unref (buf);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_stride_refused)
+{
+  GstVideoInfo info = video_info (GST_VIDEO_FORMAT_BGRx, 64, 16);
+  gint strides[] = { 0, -256 };
+  const gchar *want[] = { "stride 0 of plane 0 refused",
+    "stride -256 of plane 0 refused"
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (strides); i++) {
+    GstBuffer *buf = gst_buffer_new ();
+    gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
+    gint stride[GST_VIDEO_MAX_PLANES] = { strides[i] };
+    gint code = -1;
+    gchar *msg;
+
+    gst_buffer_append_memory (buf, memfd_memory (info.size));
+    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+        GST_VIDEO_FORMAT_BGRx, 64, 16, 1, offset, stride);
+    msg = layout_error (buf, &info, &code);
+    fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
+    fail_unless_equals_string (msg, want[i]);
+    g_free (msg);
+    gst_buffer_unref (buf);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_plane_outside)
+{
+  GstVideoInfo info = video_info (GST_VIDEO_FORMAT_NV12, 64, 16);
+  GstBuffer *buf = gst_buffer_new ();
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 4096 };
+  gint stride[GST_VIDEO_MAX_PLANES] = { 64, 64 };
+  gint code = -1;
+  gchar *msg;
+
+  /* 1536 bytes: the chroma plane would start past the end. */
+  gst_buffer_append_memory (buf, memfd_memory (info.size));
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_NV12, 64, 16, 2, offset, stride);
+  msg = layout_error (buf, &info, &code);
+  fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
+  fail_unless_equals_string (msg, "plane 1 at offset 4096 is outside the "
+      "buffer");
+  g_free (msg);
+  gst_buffer_unref (buf);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_layout_plane_count)
+{
+  GstVideoInfo info = video_info (GST_VIDEO_FORMAT_NV12, 64, 16);
+  GstBuffer *buf = gst_buffer_new ();
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
+  gint stride[GST_VIDEO_MAX_PLANES] = { 64 };
+  gint code = -1;
+  gchar *msg;
+
+  gst_buffer_append_memory (buf, memfd_memory (info.size));
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_FORMAT_GRAY8, 64, 16, 1, offset, stride);
+  msg = layout_error (buf, &info, &code);
+  fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
+  fail_unless_equals_string (msg, "1 planes in the video meta, 2 in the caps");
+  g_free (msg);
+  gst_buffer_unref (buf);
+}
+
+GST_END_TEST;
+
+/* The key is the dma-buf's identity with each plane's offset and pitch:
+ * the same memory twice is one framebuffer, another offset or another
+ * dma-buf is not. */
+GST_START_TEST (test_layout_key)
+{
+  GstVideoInfo info = video_info (GST_VIDEO_FORMAT_NV12, 64, 16);
+  GstMemory *mem = memfd_memory (info.size + 64);
+  GstBuffer *a = gst_buffer_new (), *b = gst_buffer_new ();
+  GstBuffer *shifted = gst_buffer_new (), *other = gst_buffer_new ();
+  ShrbufFbLayout la, lb, ls, lo;
+
+  gst_buffer_append_memory (a, gst_memory_ref (mem));
+  gst_buffer_append_memory (b, gst_memory_ref (mem));
+  gst_buffer_append_memory (shifted, gst_memory_share (mem, 64, info.size));
+  gst_buffer_append_memory (other, memfd_memory (info.size));
+  fail_unless (shrbuf_fb_layout_from_buffer (a, &info, &la, NULL));
+  fail_unless (shrbuf_fb_layout_from_buffer (b, &info, &lb, NULL));
+  fail_unless (shrbuf_fb_layout_from_buffer (shifted, &info, &ls, NULL));
+  fail_unless (shrbuf_fb_layout_from_buffer (other, &info, &lo, NULL));
+
+  fail_unless_equals_int (la.n_planes, 2);
+  fail_unless_equals_int (la.fds[0], gst_dmabuf_memory_get_fd (mem));
+  fail_unless_equals_int (la.fds[1], la.fds[0]);
+  fail_unless_equals_int (la.key.p[0].offset, 0);
+  fail_unless_equals_int (la.key.p[0].pitch, 64);
+  fail_unless_equals_int (la.key.p[1].offset,
+      GST_VIDEO_INFO_PLANE_OFFSET (&info, 1));
+  fail_unless_equals_int (la.key.p[2].ino, 0);
+  fail_unless (memcmp (&la.key, &lb.key, sizeof (la.key)) == 0);
+  fail_unless_equals_int (ls.key.p[0].offset, 64);
+  fail_unless (memcmp (&la.key, &ls.key, sizeof (la.key)) != 0);
+  fail_unless (la.key.p[0].ino != lo.key.p[0].ino);
+
+  gst_memory_unref (mem);
+  gst_buffer_unref (a);
+  gst_buffer_unref (b);
+  gst_buffer_unref (shifted);
+  gst_buffer_unref (other);
+}
+
+GST_END_TEST;
+
+static void
+layout_teardown (void)
+{
+  gst_clear_object (&dmabuf_allocator);
+}
+
 static Suite *
 shrbufsink_suite (void)
 {
   Suite *s = suite_create ("shrbufsink");
   TCase *tc = tcase_create ("general");
+  TCase *tc_layout = tcase_create ("fb-layout");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_plane_overlay_first);
@@ -274,6 +461,14 @@ shrbufsink_suite (void)
   tcase_add_test (tc, test_mode_choice);
   tcase_add_test (tc, test_template_is_format_table);
   tcase_add_test (tc, test_properties);
+
+  suite_add_tcase (s, tc_layout);
+  tcase_add_checked_fixture (tc_layout, NULL, layout_teardown);
+  tcase_add_test (tc_layout, test_layout_not_dmabuf);
+  tcase_add_test (tc_layout, test_layout_stride_refused);
+  tcase_add_test (tc_layout, test_layout_plane_outside);
+  tcase_add_test (tc_layout, test_layout_plane_count);
+  tcase_add_test (tc_layout, test_layout_key);
   return s;
 }
 
