@@ -33,6 +33,7 @@
 #include "dumb-allocator.h"
 #include "scanout.h"
 #include "formats.h"
+#include "element-error.h"
 #include "clock.h"
 
 #include <errno.h>
@@ -77,33 +78,7 @@ G_DEFINE_TYPE_WITH_CODE (GstShrbufSink, gst_shrbuf_sink, GST_TYPE_VIDEO_SINK,
 GST_ELEMENT_REGISTER_DEFINE (shrbufsink, "shrbufsink", GST_RANK_NONE,
     GST_TYPE_SHRBUF_SINK);
 
-static GstCaps *
-template_caps (void)
-{
-  GstCaps *caps = gst_caps_new_empty ();
-  guint i;
-
-  for (i = 0; i < shrbuf_format_count (); i++) {
-    const ShrbufFormat *f = shrbuf_format_get (i);
-
-    gst_caps_append (caps, gst_caps_new_simple ("video/x-raw",
-            "format", G_TYPE_STRING, gst_video_format_to_string (f->gst),
-            "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
-            "height", GST_TYPE_INT_RANGE, 1, G_MAXINT,
-            "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL));
-  }
-  return gst_caps_simplify (caps);
-}
-
 /* ---- start/stop ---- */
-
-static void
-post_gerror (GstShrbufSink * self, const GError * err, const gchar * debug)
-{
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      err->domain, err->code, g_strdup (err->message),
-      debug ? g_strdup (debug) : NULL, __FILE__, GST_FUNCTION, __LINE__);
-}
 
 static gboolean
 gst_shrbuf_sink_start (GstBaseSink * bsink)
@@ -127,7 +102,7 @@ gst_shrbuf_sink_start (GstBaseSink * bsink)
   self->out = shrbuf_kms_output_open (device, driver_name, fd, connector_id,
       shrbuf_scanouts_flipped, &self->scanouts, &err);
   if (!self->out) {
-    post_gerror (self, err, NULL);
+    shrbuf_post_error (self, g_error_copy (err), NULL);
     return FALSE;
   }
 
@@ -232,7 +207,7 @@ refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
     return;
   gst_caps_replace (&self->refused_caps, caps);
   if (err && err->domain != GST_CORE_ERROR) {
-    post_gerror (self, err, NULL);
+    shrbuf_post_error (self, g_error_copy (err), NULL);
     return;
   }
   if (plane_id)
@@ -817,7 +792,7 @@ gst_shrbuf_sink_class_init (GstShrbufSinkClass * klass)
       "DRM/KMS dma-buf sink", "Sink/Video",
       "Shows dma-buf frames on a DRM/KMS plane without copying",
       "gst-shrbuf contributors");
-  caps = template_caps ();
+  caps = shrbuf_format_template_caps (G_MAXINT);
   gst_element_class_add_pad_template (element_class,
       gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_caps_unref (caps);
