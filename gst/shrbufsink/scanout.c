@@ -35,7 +35,7 @@
  * - The frame on screen stays referenced until it is replaced or the sink
  *   stops; stop restores the CRTC first, then shrbuf_scanouts_release ()
  *   drops both.
- * - With the shrbuf broker, the scanout on screen holds its ledger slot
+ * - With a shrbuf pool, the scanout on screen holds its pool slot
  *   (slot_marked) and releases it EMPTY when it is replaced, before its
  *   buffer goes back; another sink of the same frame (a tee) finds the slot
  *   held already and leaves it.
@@ -52,7 +52,7 @@
 #endif
 
 #include "scanout.h"
-#include "ledger.h"
+#include "pool.h"
 
 #include <string.h>
 
@@ -101,13 +101,13 @@ shrbuf_scanout_clear (ShrbufScanout * frame)
   frame->slot_marked = FALSE;
 }
 
-/* The broker slot of a frame going on screen: held if it has one. */
+/* The pool slot of a frame going on screen: held if it has one. */
 static gboolean
 slot_hold (GstBuffer * buffer)
 {
   ShrbufSlotMeta *m = buffer ? shrbuf_buffer_get_slot_meta (buffer) : NULL;
 
-  return m && shrbuf_ledger_hold (m->ledger, m->slot, FALSE, NULL);
+  return m && shrbuf_pool_hold (m->shrbuf_pool, m->slot, FALSE, NULL);
 }
 
 /* ... and of the frame it replaces: released EMPTY if we held it. */
@@ -118,7 +118,7 @@ slot_release (ShrbufScanout * frame)
       frame->buffer ? shrbuf_buffer_get_slot_meta (frame->buffer) : NULL;
 
   if (frame->slot_marked && m)
-    shrbuf_ledger_release (m->ledger, m->slot, SHRBUF_STATE_EMPTY, m->seq,
+    shrbuf_pool_release (m->shrbuf_pool, m->slot, SHRBUF_STATE_EMPTY, m->seq,
         m->timestamp_ns, NULL);
   frame->slot_marked = FALSE;
 }

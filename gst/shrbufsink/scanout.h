@@ -29,7 +29,7 @@ typedef struct
 {
   GstBuffer *buffer;            /* a reference, NULL: no frame */
   ShrbufFb *fb;                 /* a reference */
-  gboolean slot_marked;         /* on screen: its broker slot held by us */
+  gboolean slot_marked;         /* on screen: its pool slot held by us */
   gint64 committed;             /* g_get_monotonic_time () of the commit */
   guint64 capture;              /* CLOCK_MONOTONIC ns, 0: unknown */
   gboolean capture_from_meta;   /* else from the PTS */

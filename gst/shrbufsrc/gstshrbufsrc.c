@@ -50,17 +50,17 @@ GST_DEBUG_CATEGORY (shrbufsrc_debug);
 #define GST_CAT_DEFAULT shrbufsrc_debug
 
 GType
-gst_shrbuf_src_broker_get_type (void)
+gst_shrbuf_src_pool_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_SHRBUF_SRC_BROKER_AUTO, "Use /dev/shrbuf when it exists", "auto"},
-    {GST_SHRBUF_SRC_BROKER_OFF, "Do not use /dev/shrbuf", "off"},
+    {GST_SHRBUF_SRC_POOL_AUTO, "Use /dev/shrbuf when it exists", "auto"},
+    {GST_SHRBUF_SRC_POOL_OFF, "Do not use /dev/shrbuf", "off"},
     {0, NULL, NULL},
   };
 
   if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstShrbufSrcBroker", values);
+    GType t = g_enum_register_static ("GstShrbufSrcPool", values);
 
     g_once_init_leave (&type, t);
   }
@@ -72,7 +72,7 @@ gst_shrbuf_src_broker_get_type (void)
 #define DEFAULT_QUEUE_DEPTH 4
 #define MIN_QUEUE_DEPTH 2
 #define MAX_QUEUE_DEPTH 32
-#define DEFAULT_BROKER GST_SHRBUF_SRC_BROKER_AUTO
+#define DEFAULT_POOL GST_SHRBUF_SRC_POOL_AUTO
 
 enum
 {
@@ -80,6 +80,7 @@ enum
   PROP_DEVICE,
   PROP_DEVICE_FD,
   PROP_QUEUE_DEPTH,
+  PROP_POOL,
   PROP_BROKER,
   PROP_STATS,
   PROP_LAST
@@ -93,26 +94,26 @@ GST_ELEMENT_REGISTER_DEFINE (shrbufsrc, "shrbufsrc", GST_RANK_NONE,
 
 static void stop_streaming (GstShrbufSrc * self);
 
-/* The broker's ledger (broker=auto, the module loaded): frame i's first
- * plane in slot i, or NULL (see the failure policy in ledger.h). */
-static ShrbufLedger *
-ledger_new (GstShrbufSrc * self, const gint * first_fds, guint n)
+/* The shrbuf pool of the frames (pool=auto, the module loaded): frame i's
+ * first plane in slot i, or NULL (see the failure policy in pool.h). */
+static ShrbufPool *
+pool_new (GstShrbufSrc * self, const gint * first_fds, guint n)
 {
-  GstShrbufSrcBroker broker;
+  GstShrbufSrcPool use;
 
   GST_OBJECT_LOCK (self);
-  broker = self->broker;
+  use = self->pool;
   GST_OBJECT_UNLOCK (self);
-  if (broker == GST_SHRBUF_SRC_BROKER_OFF)
+  if (use == GST_SHRBUF_SRC_POOL_OFF)
     return NULL;
-  return shrbuf_ledger_new_recording ("shrbufsrc", first_fds, n, NULL);
+  return shrbuf_pool_new_recording ("shrbufsrc", first_fds, n, NULL);
 }
 
-/* Gives frame @index to the driver, held EMPTY in the ledger. */
+/* Gives frame @index to the driver, held EMPTY in its pool slot. */
 static gboolean
 queue_frame (GstShrbufSrc * self, guint index, GError ** err)
 {
-  shrbuf_ledger_hold_empty (self->ledger, index);
+  shrbuf_pool_hold_empty (self->shrbuf_pool, index);
   if (!shrbuf_v4l2_device_queue (self->dev, index, self->fmt.n_planes, err))
     return FALSE;
   g_atomic_int_inc (&self->queued);
@@ -234,9 +235,9 @@ stop_streaming (GstShrbufSrc * self)
   }
   /* Closed now, so that buffers kept downstream (on screen, say) do not
    * keep the pool's references to the others; their metas only see a
-   * closed ledger. */
-  shrbuf_ledger_close (self->ledger);
-  g_clear_pointer (&self->ledger, shrbuf_ledger_unref);
+   * closed pool. */
+  shrbuf_pool_close (self->shrbuf_pool);
+  g_clear_pointer (&self->shrbuf_pool, shrbuf_pool_unref);
   shrbuf_src_copy_stop (&self->copy);
   if (self->dev == NULL || self->n_buffers == 0)
     return;
@@ -353,7 +354,7 @@ gst_shrbuf_src_set_caps (GstBaseSrc * src, GstCaps * caps)
 }
 
 /* Exports every buffer (VIDIOC_EXPBUF) into a new allocator and records
- * them in the broker's ledger. A driver that cannot export (ENOTTY or
+ * them in a shrbuf pool. A driver that cannot export (ENOTTY or
  * EINVAL on the first buffer) leaves the reason for the copy path in
  * *@copy_reason instead, and no allocator. */
 static gboolean
@@ -394,7 +395,7 @@ export_buffers (GstShrbufSrc * self, gchar ** copy_reason)
   }
   /* The frames own the fds; the pool takes references of its own. */
   if (self->n_buffers <= G_N_ELEMENTS (first_fds))
-    self->ledger = ledger_new (self, first_fds, self->n_buffers);
+    self->shrbuf_pool = pool_new (self, first_fds, self->n_buffers);
   return TRUE;
 
 unsupported:
@@ -736,7 +737,7 @@ not_ours (GstShrbufSrc * self, guint index)
 
 /* Waits for a filled buffer (poll first: libv4l2 complains on stderr about
  * a DQBUF that would block); the buffer is no longer counted as the
- * driver's and is FILLED in the ledger. */
+ * driver's and is FILLED in its pool slot. */
 static GstFlowReturn
 dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
 {
@@ -768,7 +769,7 @@ dequeue (GstShrbufSrc * self, ShrbufV4l2Dequeued * out)
   g_atomic_int_add (&self->queued, -1);
   if (out->index >= self->n_buffers)
     return not_ours (self, out->index);
-  shrbuf_ledger_mark_filled (self->ledger, out->index, out->sequence,
+  shrbuf_pool_mark_filled (self->shrbuf_pool, out->index, out->sequence,
       out->timestamp);
   return GST_FLOW_OK;
 
@@ -873,8 +874,8 @@ take_exported (GstShrbufSrc * self, const ShrbufV4l2Dequeued * dq,
   }
 
   /* Tells a shrbufsink which slot to mark while the frame is on screen. */
-  if (self->ledger)
-    shrbuf_buffer_add_slot_meta (buffer, self->ledger, dq->index,
+  if (self->shrbuf_pool)
+    shrbuf_buffer_add_slot_meta (buffer, self->shrbuf_pool, dq->index,
         dq->sequence, dq->timestamp);
   gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE,
       GST_VIDEO_INFO_FORMAT (&self->info), self->info.width,
@@ -992,8 +993,9 @@ gst_shrbuf_src_set_property (GObject * object, guint prop_id,
     case PROP_DEVICE_FD:
       self->device_fd = g_value_get_int (value);
       break;
+    case PROP_POOL:
     case PROP_BROKER:
-      self->broker = g_value_get_enum (value);
+      self->pool = g_value_get_enum (value);
       break;
     case PROP_QUEUE_DEPTH:
       self->queue_depth = g_value_get_uint (value);
@@ -1027,8 +1029,9 @@ gst_shrbuf_src_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_QUEUE_DEPTH:
       g_value_set_uint (value, self->queue_depth);
       break;
+    case PROP_POOL:
     case PROP_BROKER:
-      g_value_set_enum (value, self->broker);
+      g_value_set_enum (value, self->pool);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1094,19 +1097,29 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
       MIN_QUEUE_DEPTH, MAX_QUEUE_DEPTH, DEFAULT_QUEUE_DEPTH,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   /**
+   * GstShrbufSrc:pool:
+   *
+   * Whether to record the capture buffers in a shrbuf pool (the kernel
+   * module's /dev/shrbuf) when the module is loaded: a slot per buffer,
+   * held EMPTY while the driver has it, FILLED (with its sequence number
+   * and capture time) from DQBUF until downstream lets go, so that the
+   * module's record of who holds what (debugfs shrbuf/pools) shows where
+   * every buffer is. Capture works the same without it. Default: auto.
+   */
+  properties[PROP_POOL] = g_param_spec_enum ("pool", "shrbuf pool",
+      "Record the buffers in a /dev/shrbuf pool", GST_TYPE_SHRBUF_SRC_POOL,
+      DEFAULT_POOL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  /**
    * GstShrbufSrc:broker:
    *
-   * Whether to record the capture buffers in a pool of the shrbuf kernel
-   * module (/dev/shrbuf) when it is loaded: a slot per buffer, held while
-   * the driver has it, FILLED (with its sequence number and capture time)
-   * from DQBUF until downstream lets go, so that the module's ledger
-   * (debugfs shrbuf/pools) shows where every buffer is. Capture works the
-   * same without it. Default: auto.
+   * The former name of #GstShrbufSrc:pool, kept so that pipelines that set
+   * it go on working. Default: auto.
    */
-  properties[PROP_BROKER] = g_param_spec_enum ("broker", "Broker",
-      "Record the buffers in a /dev/shrbuf pool", GST_TYPE_SHRBUF_SRC_BROKER,
-      DEFAULT_BROKER,
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  properties[PROP_BROKER] = g_param_spec_enum ("broker", "shrbuf pool (old "
+      "name)", "Deprecated: use 'pool'", GST_TYPE_SHRBUF_SRC_POOL,
+      DEFAULT_POOL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY | G_PARAM_DEPRECATED);
   /**
    * GstShrbufSrc:stats:
    *
@@ -1121,7 +1134,7 @@ gst_shrbuf_src_class_init (GstShrbufSrcClass * klass)
       "Capture counters", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, PROP_LAST, properties);
-  gst_type_mark_as_plugin_api (GST_TYPE_SHRBUF_SRC_BROKER, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_SHRBUF_SRC_POOL, 0);
 
   gst_element_class_set_static_metadata (element_class,
       "V4L2 dma-buf source", "Source/Video",
@@ -1152,7 +1165,7 @@ gst_shrbuf_src_init (GstShrbufSrc * self)
   self->device = g_strdup (DEFAULT_DEVICE);
   self->device_fd = DEFAULT_DEVICE_FD;
   self->queue_depth = DEFAULT_QUEUE_DEPTH;
-  self->broker = DEFAULT_BROKER;
+  self->pool = DEFAULT_POOL;
   shrbuf_src_copy_init (&self->copy, GST_ELEMENT (self));
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);

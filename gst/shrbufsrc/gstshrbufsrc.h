@@ -21,24 +21,24 @@
 
 #include "v4l2-device.h"
 #include "src-copy.h"
-#include "ledger.h"
+#include "pool.h"
 
 G_BEGIN_DECLS
 
 /**
- * GstShrbufSrcBroker:
- * @GST_SHRBUF_SRC_BROKER_AUTO: record the buffers in a /dev/shrbuf pool
+ * GstShrbufSrcPool:
+ * @GST_SHRBUF_SRC_POOL_AUTO: record the buffers in a /dev/shrbuf pool
  *   when the shrbuf module is loaded
- * @GST_SHRBUF_SRC_BROKER_OFF: do not
+ * @GST_SHRBUF_SRC_POOL_OFF: do not
  */
 typedef enum
 {
-  GST_SHRBUF_SRC_BROKER_AUTO,
-  GST_SHRBUF_SRC_BROKER_OFF,
-} GstShrbufSrcBroker;
+  GST_SHRBUF_SRC_POOL_AUTO,
+  GST_SHRBUF_SRC_POOL_OFF,
+} GstShrbufSrcPool;
 
-GType gst_shrbuf_src_broker_get_type (void);
-#define GST_TYPE_SHRBUF_SRC_BROKER (gst_shrbuf_src_broker_get_type ())
+GType gst_shrbuf_src_pool_get_type (void);
+#define GST_TYPE_SHRBUF_SRC_POOL (gst_shrbuf_src_pool_get_type ())
 
 /* How the frames go downstream: as the driver's buffers, exported as
  * dma-buf, or copied (src-copy.c) when they cannot be exported. */
@@ -60,7 +60,7 @@ struct _GstShrbufSrc
   gchar *device;
   gint device_fd;
   guint queue_depth;
-  GstShrbufSrcBroker broker;
+  GstShrbufSrcPool pool;        /* the "pool" property (alias "broker") */
 
   /* From start() to stop(), streaming thread (and state changes). */
   ShrbufV4l2Device *dev;        /* owned: opened in start, freed in stop */
@@ -78,7 +78,7 @@ struct _GstShrbufSrc
   ShrbufSrcMode mode;
   GstAllocator *allocator;      /* owned, exporting: retired before it is
                                  * dropped */
-  ShrbufLedger *ledger;         /* owned, or NULL: the broker pool, a slot
+  ShrbufPool *shrbuf_pool;      /* owned, or NULL: the shrbuf pool, a slot
                                  * per frame, held while in the driver */
   ShrbufSrcCopy copy;           /* copying: the mappings (src-copy.c) */
   gboolean streaming;

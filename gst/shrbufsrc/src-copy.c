@@ -40,7 +40,7 @@
  *   element's device for as long as it has them.
  * - shrbuf_src_copy_create() copies into a buffer of the pool it is given,
  *   which the caller owns from then on; the driver's buffer is only read.
- * - There is no shrbuf ledger on this path: it records exported dma-bufs
+ * - There is no shrbuf pool on this path: it records exported dma-bufs
  *   only.
  */
 
@@ -117,7 +117,7 @@ shrbuf_src_copy_start (ShrbufSrcCopy * copy, ShrbufV4l2Device * dev,
     }
   }
   GST_DEBUG_OBJECT (copy->element, "copying frames (%s): %u buffers mapped, "
-      "no shrbuf ledger (it records exported dma-bufs only)", reason,
+      "no shrbuf pool (it records exported dma-bufs only)", reason,
       n_buffers);
   if (!g_hash_table_contains (copy->warned, reason)) {
     GST_ELEMENT_WARNING (copy->element, STREAM, FORMAT, ("%s, copying frames",

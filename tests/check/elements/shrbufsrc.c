@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "gstshrbufallocator.h"
+#include "gstshrbufsrc.h"
 #include "frame-copy.h"
 #include "v4l2-layout.h"
 
@@ -343,6 +344,7 @@ GST_START_TEST (test_property_defaults)
   guint depth = 0;
   guint64 v;
   guint queued = 1;
+  gint pool = -1, broker = -1;
 
   fail_unless (src != NULL);
   g_object_get (src, "device", &device, "device-fd", &fd, "queue-depth",
@@ -360,6 +362,16 @@ GST_START_TEST (test_property_defaults)
   /* The queue depth has a floor. */
   fail_unless_equals_int (G_PARAM_SPEC_UINT (g_object_class_find_property
           (G_OBJECT_GET_CLASS (src), "queue-depth"))->minimum, 2);
+  /* "pool", auto by default; "broker" is its old name for the same value. */
+  g_object_get (src, "pool", &pool, "broker", &broker, NULL);
+  fail_unless_equals_int (pool, GST_SHRBUF_SRC_POOL_AUTO);
+  fail_unless_equals_int (broker, GST_SHRBUF_SRC_POOL_AUTO);
+  gst_util_set_object_arg (G_OBJECT (src), "broker", "off");
+  g_object_get (src, "pool", &pool, NULL);
+  fail_unless_equals_int (pool, GST_SHRBUF_SRC_POOL_OFF);
+  gst_util_set_object_arg (G_OBJECT (src), "pool", "auto");
+  g_object_get (src, "broker", &broker, NULL);
+  fail_unless_equals_int (broker, GST_SHRBUF_SRC_POOL_AUTO);
   g_free (device);
   gst_structure_free (stats);
   gst_object_unref (src);

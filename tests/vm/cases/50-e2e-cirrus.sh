@@ -31,5 +31,5 @@ e2e_run () { # NAME
 
 e2e_run e2e-cirrus
 rmmod shrbuf || fail "cannot unload shrbuf"
-e2e_run e2e-cirrus-nobroker
+e2e_run e2e-cirrus-nopool
 insmod "$BUILD/kernel/shrbuf.ko" || fail "cannot load shrbuf again"

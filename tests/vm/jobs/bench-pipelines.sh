@@ -14,14 +14,14 @@
 #   a    v4l2src io-mode=dmabuf ! kmssink force-modesetting=true
 #   a2   the same with skip-vsync=true
 #   c    shrbufsrc ! shrbufsink (the shrbuf module loaded)
-#   c0   shrbufsrc broker=off ! shrbufsink (no shrbuf pool)
+#   c0   shrbufsrc pool=off ! shrbufsink (no shrbuf pool)
 #   vs   v4l2src io-mode=dmabuf ! shrbufsink (the sink swapped)
 #   sk   shrbufsrc ! kmssink force-modesetting=true (the source swapped)
-#   sk0  shrbufsrc broker=off ! kmssink force-modesetting=true
+#   sk0  shrbufsrc pool=off ! kmssink force-modesetting=true
 #   vf   v4l2src io-mode=dmabuf ! fakesink sync=true (GStreamer's own
 #        per-buffer cost behind the source)
 #   sf   shrbufsrc ! fakesink sync=true
-#   sf0  shrbufsrc broker=off ! fakesink sync=true
+#   sf0  shrbufsrc pool=off ! fakesink sync=true
 #   z    floorloop: the same frames through the smallest zero-copy loop (one
 #        thread, no GStreamer: poll, DQBUF, page flip, event, QBUF), the floor
 . "$TOP/tests/vm/lib/case.sh"
@@ -39,7 +39,7 @@ v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
 pipeline () {
   _v="v4l2src device=$VIDEO io-mode=dmabuf num-buffers=$2 ! $3"
   _s="shrbufsrc device=$VIDEO num-buffers=$2 ! $3"
-  _s0="shrbufsrc device=$VIDEO broker=off num-buffers=$2 ! $3"
+  _s0="shrbufsrc device=$VIDEO pool=off num-buffers=$2 ! $3"
   _k="kmssink driver-name=$display force-modesetting=true"
   _h="shrbufsink driver-name=$display"
   case "$1" in

@@ -34,7 +34,7 @@
 #include <xf86drmMode.h>
 #include <drm_fourcc.h>
 
-#include "broker.h"
+#include "pool-ioctl.h"
 
 #define VIDEO "/dev/video0"
 #define WIDTH 640
@@ -354,7 +354,7 @@ dumb_dmabuf (int card, uint32_t width, uint32_t height)
 static int
 dumb_pool (int dev, int card, uint32_t n, uint32_t size)
 {
-  int pool = shrbuf_broker_pool_create (dev, n, NULL);
+  int pool = shrbuf_pool_ioctl_create (dev, n, NULL);
   uint32_t i;
 
   if (pool < 0) {
@@ -366,7 +366,7 @@ dumb_pool (int dev, int card, uint32_t n, uint32_t size)
     char tag[SHRBUF_TAG_LEN];
 
     snprintf (tag, sizeof tag, "dumb-%u", i);
-    ret = shrbuf_broker_add (pool, buf, SHRBUF_STATE_EMPTY, tag, NULL);
+    ret = shrbuf_pool_ioctl_add (pool, buf, SHRBUF_STATE_EMPTY, tag, NULL);
     if (ret < 0) {
       errno = -ret;
       die ("add");
@@ -379,11 +379,11 @@ dumb_pool (int dev, int card, uint32_t n, uint32_t size)
 static int
 open_broker (void)
 {
-  int dev = shrbuf_broker_open ();
+  int dev = shrbuf_pool_ioctl_open ();
 
   if (dev < 0) {
     errno = -dev;
-    die (SHRBUF_BROKER_DEVICE);
+    die (SHRBUF_POOL_DEVICE);
   }
   return dev;
 }
@@ -405,7 +405,7 @@ test_lifetime (void)
   uint32_t id;
 
   dev = open_broker ();
-  pool = shrbuf_broker_pool_create (dev, 8, &id);
+  pool = shrbuf_pool_ioctl_create (dev, 8, &id);
   check (pool >= 0, "pool created (id %u)", id);
   vivid_export (&v, 4);
   k = vivid_capture (&v);
@@ -416,7 +416,7 @@ test_lifetime (void)
     uint32_t index = ~0u;
 
     snprintf (tag, sizeof tag, "vivid-%d", i);
-    r = shrbuf_broker_add (pool, v.dmabuf[i], i == k ?
+    r = shrbuf_pool_ioctl_add (pool, v.dmabuf[i], i == k ?
         SHRBUF_STATE_FILLED : SHRBUF_STATE_EMPTY, tag, &index);
     check (r == 0 && index == (uint32_t) i, "vivid buffer %d added as slot "
         "%u", i, index);
@@ -427,7 +427,7 @@ test_lifetime (void)
     check (bufinfo_count (v.ino[i]) > 0, "dma-buf ino %lu still exists",
         v.ino[i]);
 
-  fd = shrbuf_broker_acquire (pool, k, 0, 0, 0, &acq);
+  fd = shrbuf_pool_ioctl_acquire (pool, k, 0, 0, 0, &acq);
   check (fd >= 0 && acq.index == (uint32_t) k
       && acq.state == SHRBUF_STATE_FILLED, "slot %d acquired, state FILLED",
       k);
@@ -435,7 +435,7 @@ test_lifetime (void)
       "file (ino %lu)", fd_inode (fd));
   check (hash_fd (fd, v.size) == before, "its bytes are unchanged");
 
-  check (shrbuf_broker_query (pool, info, 8, &q) == 0 && q.count == 4
+  check (shrbuf_pool_ioctl_query (pool, info, 8, &q) == 0 && q.count == 4
       && q.held == 1 && q.id == id, "query: 4 slots, 1 held");
   check (info[k].holder_tgid == getpid () && info[k].acquire_count == 1
       && info[k].size == v.size && info[k].inode == v.ino[k]
@@ -449,7 +449,7 @@ test_lifetime (void)
   check (file_contains ("/sys/kernel/debug/shrbuf/pools", needle),
       "debugfs shrbuf/pools shows it");
 
-  check (shrbuf_broker_release (pool, k, SHRBUF_STATE_EMPTY, 7, 8) == 0,
+  check (shrbuf_pool_ioctl_release (pool, k, SHRBUF_STATE_EMPTY, 7, 8) == 0,
       "slot released");
   close (fd);
   close (pool);
@@ -478,10 +478,10 @@ test_autoreturn (void)
     die ("pipe");
   child = fork ();
   if (child == 0) {
-    int own = shrbuf_broker_pool_clone (pool);
-    int a = shrbuf_broker_acquire (own, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+    int own = shrbuf_pool_ioctl_clone (pool);
+    int a = shrbuf_pool_ioctl_acquire (own, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
         SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
-    int b = shrbuf_broker_acquire (own, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+    int b = shrbuf_pool_ioctl_acquire (own, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
         SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
 
     c = (own >= 0 && a >= 0 && b >= 0) ? 'y' : 'n';
@@ -491,7 +491,7 @@ test_autoreturn (void)
   }
   check (read (ready[0], &c, 1) == 1 && c == 'y',
       "child %d cloned a handle and acquired 2 slots", child);
-  shrbuf_broker_query (pool, info, 4, &q);
+  shrbuf_pool_ioctl_query (pool, info, 4, &q);
   for (i = 0; i < 4; i++)
     held += info[i].holder_tgid == child;
   check (q.held == 2 && held == 2, "ledger: 2 slots held by the child");
@@ -499,7 +499,7 @@ test_autoreturn (void)
     die ("write");
   waitpid (child, NULL, 0);
 
-  shrbuf_broker_query (pool, info, 4, &q);
+  shrbuf_pool_ioctl_query (pool, info, 4, &q);
   check (q.held == 0 && q.auto_returned == 2, "after the child's exit: "
       "held %u, auto_returned %llu", q.held,
       (unsigned long long) q.auto_returned);
@@ -508,17 +508,17 @@ test_autoreturn (void)
     held += info[i].auto_return_count == 1 && info[i].holder_tgid == 0
         && info[i].state == SHRBUF_STATE_EMPTY && info[i].acquire_count == 1;
   check (held == 2, "2 slots back: EMPTY, unheld, auto_return_count 1");
-  check (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+  check (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
           SHRBUF_ACQUIRE_NONBLOCK, 0, NULL) >= 0, "they can be acquired again");
 
   /* A child that acquires on the handle it shares with its parent holds on
    * until the parent lets go of that handle too. */
   child = fork ();
   if (child == 0)
-    _exit (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+    _exit (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
             SHRBUF_ACQUIRE_NONBLOCK, 0, NULL) >= 0 ? 0 : 1);
   waitpid (child, &i, 0);
-  shrbuf_broker_query (pool, NULL, 0, &q);
+  shrbuf_pool_ioctl_query (pool, NULL, 0, &q);
   check (WIFEXITED (i) && WEXITSTATUS (i) == 0 && q.held == 2,
       "a shared handle keeps the dead child's slot held (held %u)", q.held);
   close (pool);
@@ -554,7 +554,7 @@ acquire_thread (void *data)
   struct waiter *w = data;
   int64_t t = now_ns ();
 
-  w->result = shrbuf_broker_acquire (w->pool, SHRBUF_SLOT_ANY,
+  w->result = shrbuf_pool_ioctl_acquire (w->pool, SHRBUF_SLOT_ANY,
       SHRBUF_STATE_FILLED, 0, -1, &w->acq);
   w->waited_ns = now_ns () - t;
   return NULL;
@@ -579,12 +579,12 @@ test_poll (void)
   r = poll (&p, 1, 0);
   check (r == 1 && p.revents == POLLOUT,
       "all EMPTY: writable, not readable (revents 0x%x)", p.revents);
-  CHECK_ERR (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY,
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY,
           SHRBUF_STATE_FILLED, SHRBUF_ACQUIRE_NONBLOCK, -1, NULL), EAGAIN);
-  CHECK_ERR (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY,
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY,
           SHRBUF_STATE_FILLED, 0, 0, NULL), EAGAIN);
   t = now_ns ();
-  r = shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED, 0,
+  r = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED, 0,
       50000000, NULL);
   t = now_ns () - t;
   check (r == -ETIMEDOUT && t >= 50000000 && t < 2000000000LL,
@@ -592,27 +592,27 @@ test_poll (void)
       (long long) (t / 1000000));
 
   pthread_create (&th, NULL, poll_thread, &w);
-  a = shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+  a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   usleep (100000);
-  shrbuf_broker_release (pool, 0, SHRBUF_STATE_FILLED, 41, 1000);
+  shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED, 41, 1000);
   close (a);
   pthread_join (th, NULL);
   check ((w.result & POLLIN) && w.waited_ns >= 90000000,
       "poll() woke on release(FILLED) after %lld ms",
       (long long) (w.waited_ns / 1000000));
 
-  a = shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED,
+  a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED,
       SHRBUF_ACQUIRE_NONBLOCK, 0, &w.acq);
   check (a >= 0 && w.acq.seq == 41 && w.acq.timestamp_ns == 1000,
       "the FILLED slot carries seq 41 and its timestamp");
   pthread_create (&th, NULL, acquire_thread, &w);
   usleep (100000);
-  b = shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
+  b = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   p.revents = 0;
   check (poll (&p, 1, 0) == 0, "nothing free: neither readable nor writable");
-  shrbuf_broker_release (pool, 1, SHRBUF_STATE_FILLED, 42, 2000);
+  shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_FILLED, 42, 2000);
   close (b);
   pthread_join (th, NULL);
   check (w.result >= 0 && w.acq.index == 1 && w.acq.seq == 42
@@ -620,7 +620,7 @@ test_poll (void)
       "(seq %llu) after %lld ms", w.acq.index,
       (unsigned long long) w.acq.seq, (long long) (w.waited_ns / 1000000));
   close (w.result);
-  shrbuf_broker_release (pool, 1, SHRBUF_STATE_EMPTY, 0, 0);
+  shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_EMPTY, 0, 0);
 
   /* A signal ends a blocking wait with EINTR when it does not restart. */
   sigaction (SIGUSR1, &sa, NULL);
@@ -721,11 +721,11 @@ test_errno (void)
   memfd = memfd_create ("not-a-dmabuf", MFD_CLOEXEC);
   if (memfd < 0 || pipe2 (pfd, O_CLOEXEC))
     die ("memfd/pipe");
-  CHECK_ERR (shrbuf_broker_add (pool, -1, 0, "bad", NULL), EBADF);
-  CHECK_ERR (shrbuf_broker_add (pool, 999, 0, "closed", NULL), EBADF);
-  CHECK_ERR (shrbuf_broker_add (pool, memfd, 0, "memfd", NULL), EINVAL);
-  CHECK_ERR (shrbuf_broker_add (pool, pfd[0], 0, "pipe", NULL), EINVAL);
-  CHECK_ERR (shrbuf_broker_add (pool, dev, 0, "shrbuf", NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, -1, 0, "bad", NULL), EBADF);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, 999, 0, "closed", NULL), EBADF);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, memfd, 0, "memfd", NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, pfd[0], 0, "pipe", NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, dev, 0, "shrbuf", NULL), EINVAL);
   buf = dumb_dmabuf (card, 64, 64);
   add = (struct shrbuf_add) {.fd = buf,.pad = 1 };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_ADD, &add), EINVAL);
@@ -733,35 +733,35 @@ test_errno (void)
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_ADD, &add), EINVAL);
   add = (struct shrbuf_add) {.fd = buf,.tag = "bad\ntag" };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_ADD, &add), EINVAL);
-  CHECK_ERR (shrbuf_broker_add (pool, buf, 0, "full", NULL), ENOSPC);
-  other = shrbuf_broker_pool_create (dev, 4, NULL);
-  check (shrbuf_broker_add (other, buf, 0, "once", NULL) == 0, "added once");
-  CHECK_ERR (shrbuf_broker_add (other, buf, 0, "twice", NULL), EEXIST);
+  CHECK_ERR (shrbuf_pool_ioctl_add (pool, buf, 0, "full", NULL), ENOSPC);
+  other = shrbuf_pool_ioctl_create (dev, 4, NULL);
+  check (shrbuf_pool_ioctl_add (other, buf, 0, "once", NULL) == 0, "added once");
+  CHECK_ERR (shrbuf_pool_ioctl_add (other, buf, 0, "twice", NULL), EEXIST);
 
   /* Acquire and release */
   acq = (struct shrbuf_acquire) {.index = 0,.flags = 0x80 };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_ACQUIRE, &acq), EINVAL);
   acq = (struct shrbuf_acquire) {.index = 0,.fd = 3 };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_ACQUIRE, &acq), EINVAL);
-  CHECK_ERR (shrbuf_broker_acquire (pool, 2, 0, 0, 0, NULL), EINVAL);
-  CHECK_ERR (shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY, 5, 0, 0, NULL),
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, 2, 0, 0, 0, NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, 5, 0, 0, NULL),
       EINVAL);
-  CHECK_ERR (shrbuf_broker_acquire (pool, 0, SHRBUF_STATE_FILLED, 0, 0,
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, 0, SHRBUF_STATE_FILLED, 0, 0,
           NULL), EINVAL);
-  i = shrbuf_broker_acquire (pool, 0, 0, 0, 0, NULL);
+  i = shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, NULL);
   check (i >= 0, "slot 0 acquired");
-  CHECK_ERR (shrbuf_broker_acquire (pool, 0, 0, 0, 0, NULL), EBUSY);
-  CHECK_ERR (shrbuf_broker_release (pool, 1, 0, 0, 0), EPERM);
-  CHECK_ERR (shrbuf_broker_release (pool, 9, 0, 0, 0), EINVAL);
-  CHECK_ERR (shrbuf_broker_release (pool, 0, 3, 0, 0), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_release (pool, 1, 0, 0, 0), EPERM);
+  CHECK_ERR (shrbuf_pool_ioctl_release (pool, 9, 0, 0, 0), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_release (pool, 0, 3, 0, 0), EINVAL);
   rel = (struct shrbuf_release) {.index = 0,.pad = 1 };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_RELEASE, &rel), EINVAL);
   rel = (struct shrbuf_release) {.index = 0,.flags = 1 };
   CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_RELEASE, &rel), EINVAL);
-  n = shrbuf_broker_pool_clone (pool);
-  CHECK_ERR (shrbuf_broker_release (n, 0, 0, 0, 0), EPERM);
+  n = shrbuf_pool_ioctl_clone (pool);
+  CHECK_ERR (shrbuf_pool_ioctl_release (n, 0, 0, 0, 0), EPERM);
   close (n);
-  check (shrbuf_broker_release (pool, 0, 0, 0, 0) == 0, "its holder "
+  check (shrbuf_pool_ioctl_release (pool, 0, 0, 0, 0) == 0, "its holder "
       "releases it");
   close (i);
 
@@ -779,7 +779,7 @@ test_errno (void)
 
   /* Pools per opener (the module parameter is set to 4 by the case) */
   for (i = 0; i < 8; i++)
-    pools[i] = shrbuf_broker_pool_create (dev, 1, NULL);
+    pools[i] = shrbuf_pool_ioctl_create (dev, 1, NULL);
   /* dev already has 2 pools (pool, other) */
   check (pools[0] >= 0 && pools[1] >= 0 && pools[2] == -EMFILE,
       "the 5th pool of one opener: %s", err_name (pools[2]));
@@ -789,13 +789,13 @@ test_errno (void)
 
   /* Running out of fds while acquiring leaks nothing */
   close (other);
-  other = shrbuf_broker_pool_create (dev, 64, NULL);
+  other = shrbuf_pool_ioctl_create (dev, 64, NULL);
   for (i = 0; i < 64; i++) {
     int b = dumb_dmabuf (card, 16, 16);
-    shrbuf_broker_add (other, b, 0, NULL, NULL);
+    shrbuf_pool_ioctl_add (other, b, 0, NULL, NULL);
     close (b);
   }
-  shrbuf_broker_query (other, slots, 64, &q);
+  shrbuf_pool_ioctl_query (other, slots, 64, &q);
   for (refs = 0, i = 0; i < 64; i++)
     refs += bufinfo_count (slots[i].inode);
   base = fd_count ();
@@ -806,14 +806,14 @@ test_errno (void)
   low.rlim_cur = base + 20;
   setrlimit (RLIMIT_NOFILE, &low);
   for (n = 0; n < 64; n++) {
-    fds[n] = shrbuf_broker_acquire (other, SHRBUF_SLOT_ANY, 0,
+    fds[n] = shrbuf_pool_ioctl_acquire (other, SHRBUF_SLOT_ANY, 0,
         SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
     if (fds[n] < 0)
       break;
   }
   check (n < 64 && fds[n] == -EMFILE, "acquire with no fd left: %s after "
       "%d", err_name (n < 64 ? fds[n] : 0), n);
-  shrbuf_broker_query (other, NULL, 0, &q);
+  shrbuf_pool_ioctl_query (other, NULL, 0, &q);
   check (q.held == (uint32_t) n, "held %u = the %d acquires that succeeded",
       q.held, n);
   close (spare);
@@ -823,10 +823,10 @@ test_errno (void)
       "none taken by the failed acquire", refs_held, refs, n);
   for (i = 0; i < n; i++) {
     close (fds[i]);
-    shrbuf_broker_release (other, i, 0, 0, 0);
+    shrbuf_pool_ioctl_release (other, i, 0, 0, 0);
   }
   setrlimit (RLIMIT_NOFILE, &rl);
-  shrbuf_broker_query (other, NULL, 0, &q);
+  shrbuf_pool_ioctl_query (other, NULL, 0, &q);
   check (q.held == 0 && fd_count () == base, "all released, fds back to %d",
       base);
   for (refs_held = 0, i = 0; i < 64; i++)
@@ -858,22 +858,22 @@ test_prime (void)
   uint64_t hash;
   int dev = open_broker (), pool, card, k, fd, i, r;
 
-  pool = shrbuf_broker_pool_create (dev, 4, NULL);
+  pool = shrbuf_pool_ioctl_create (dev, 4, NULL);
   vivid_export (&v, 2);
   k = vivid_capture (&v);
   hash = hash_fd (v.dmabuf[k], v.size);
-  shrbuf_broker_add (pool, v.dmabuf[k], SHRBUF_STATE_FILLED, "frame", NULL);
+  shrbuf_pool_ioctl_add (pool, v.dmabuf[k], SHRBUF_STATE_FILLED, "frame", NULL);
   for (i = 0; i < v.n; i++)
     close (v.dmabuf[i]);
   check (vivid_close (&v) == 0, "vivid's buffers freed and " VIDEO " closed");
 
   card = open_card ("vkms");
-  fd = shrbuf_broker_acquire (pool, 0, 0, 0, 0, &acq);
+  fd = shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, &acq);
   r = fd >= 0 ? drmPrimeFDToHandle (card, fd, &h1) : -1;
   check (r == 0, "acquired fd imported into vkms (GEM handle %u)", h1);
-  shrbuf_broker_release (pool, 0, SHRBUF_STATE_FILLED, 0, 0);
+  shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED, 0, 0);
   close (fd);
-  fd = shrbuf_broker_acquire (pool, 0, 0, 0, 0, &acq);
+  fd = shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, &acq);
   r = fd >= 0 ? drmPrimeFDToHandle (card, fd, &h2) : -1;
   check (r == 0 && h2 == h1,
       "acquired again: the same GEM handle (%u), so the same dma-buf", h2);
@@ -908,7 +908,7 @@ test_prime (void)
   drmModeFreeConnector (conn);
   drmModeFreeResources (res);
   close (card);
-  shrbuf_broker_release (pool, 0, SHRBUF_STATE_EMPTY, 0, 0);
+  shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_EMPTY, 0, 0);
   close (fd);
   close (pool);
   close (dev);
@@ -921,7 +921,7 @@ hold (void)
 {
   int dev = open_broker (), card = open_card ("vkms");
   int pool = dumb_pool (dev, card, 1, 64);
-  int fd = shrbuf_broker_acquire (pool, 0, 0, 0, 0, NULL);
+  int fd = shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, NULL);
 
   printf ("%s\n", fd >= 0 ? "ready" : "failed");
   fflush (stdout);
@@ -947,7 +947,7 @@ bench (int iterations)
   printf ("| ---: | ---: | ---: | ---: |\n");
   for (s = 0; s < 3; s++) {
     uint32_t n = sizes[s];
-    int pool = shrbuf_broker_pool_create (dev, n, NULL);
+    int pool = shrbuf_pool_ioctl_create (dev, n, NULL);
     int *fds = calloc (n, sizeof *fds);
     struct shrbuf_acquire acq;
     int64_t ns, dup_ns;
@@ -957,7 +957,7 @@ bench (int iterations)
       die ("pool");
     for (j = 0; j < n; j++) {
       fds[j] = dumb_dmabuf (card, 16, 16);
-      if (shrbuf_broker_add (pool, fds[j], SHRBUF_STATE_EMPTY, NULL, NULL))
+      if (shrbuf_pool_ioctl_add (pool, fds[j], SHRBUF_STATE_EMPTY, NULL, NULL))
         die ("add");
     }
     /* The best of 5 runs of each, against noise from the host. */
@@ -971,14 +971,14 @@ bench (int iterations)
 
       t = now_ns ();
       for (i = 0; i < iterations; i++) {
-        int fd = shrbuf_broker_acquire (pool, SHRBUF_SLOT_ANY,
+        int fd = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY,
             SHRBUF_STATE_EMPTY, SHRBUF_ACQUIRE_NONBLOCK, 0, &acq);
         if (fd < 0) {
           errno = -fd;
           die ("acquire");
         }
         close (fd);
-        shrbuf_broker_release (pool, acq.index, SHRBUF_STATE_EMPTY, i, 0);
+        shrbuf_pool_ioctl_release (pool, acq.index, SHRBUF_STATE_EMPTY, i, 0);
       }
       t = (now_ns () - t) / iterations;
       ns = t < ns ? t : ns;

@@ -12,8 +12,8 @@
  * too. Every call returns a value >= 0 on success and -errno on failure;
  * fds it returns are O_CLOEXEC and the caller's to close. */
 
-#ifndef __SHRBUF_BROKER_H__
-#define __SHRBUF_BROKER_H__
+#ifndef __SHRBUF_POOL_IOCTL_H__
+#define __SHRBUF_POOL_IOCTL_H__
 
 #include <stdint.h>
 #include <linux/shrbuf.h>
@@ -22,22 +22,22 @@
 extern "C" {
 #endif
 
-#define SHRBUF_BROKER_DEVICE "/dev/" SHRBUF_DEVICE_NAME
+#define SHRBUF_POOL_DEVICE "/dev/" SHRBUF_DEVICE_NAME
 
-int shrbuf_broker_open (void);
-int shrbuf_broker_pool_create (int dev, uint32_t max_slots, uint32_t * id);
-int shrbuf_broker_pool_clone (int pool);
-int shrbuf_broker_add (int pool, int dmabuf_fd, uint32_t state,
+int shrbuf_pool_ioctl_open (void);
+int shrbuf_pool_ioctl_create (int dev, uint32_t max_slots, uint32_t * id);
+int shrbuf_pool_ioctl_clone (int pool);
+int shrbuf_pool_ioctl_add (int pool, int dmabuf_fd, uint32_t state,
     const char *tag, uint32_t * index);
-int shrbuf_broker_acquire (int pool, uint32_t index, uint32_t state,
+int shrbuf_pool_ioctl_acquire (int pool, uint32_t index, uint32_t state,
     uint32_t flags, int64_t timeout_ns, struct shrbuf_acquire *result);
-int shrbuf_broker_release (int pool, uint32_t index, uint32_t state,
+int shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state,
     uint64_t seq, uint64_t timestamp_ns);
-int shrbuf_broker_query (int pool, struct shrbuf_slot_info *slots,
+int shrbuf_pool_ioctl_query (int pool, struct shrbuf_slot_info *slots,
     uint32_t capacity, struct shrbuf_query *result);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* __SHRBUF_BROKER_H__ */
+#endif /* __SHRBUF_POOL_IOCTL_H__ */

@@ -1,18 +1,18 @@
-# shrbufsrc records its buffers in a /dev/shrbuf pool (broker=auto): a slot
+# shrbufsrc records its buffers in a /dev/shrbuf pool (pool=auto): a slot
 # per buffer, held while in the driver, FILLED with a sequence number while
 # downstream has it, recycled many times; the pool is gone after stop, and
-# with broker=off there is none.
+# with pool=off (or its old name, broker=off) there is none.
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 pools=/sys/kernel/debug/shrbuf/pools
 caps=video/x-raw,format=BGRx,width=640,height=480
 
-GST_DEBUG_EXTRA=shrbufsrc:4 gst_start src-broker shrbufsrc device=$VIDEO \
+GST_DEBUG_EXTRA=shrbufsrc:4 gst_start src-pool shrbufsrc device=$VIDEO \
   queue-depth=4 ! $caps ! fakesink sync=true
 sleep 3
 cat $pools > pools-playing.txt
 pid=$GST_PID
-gst_stop src-broker
+gst_stop src-pool
 cat $pools > pools-after.txt
 
 pool=$(grep "^pool [0-9]*: creator $pid " pools-playing.txt)
@@ -30,9 +30,12 @@ note "slots $slots, held by the source (in the driver) $held, acquisitions $acqu
 [ "${maxseq:-0}" -gt 0 ] || fail "no sequence number recorded"
 ! grep -q "creator $pid " pools-after.txt || fail "the pool outlived the pipeline"
 
-gst_start src-nobroker shrbufsrc device=$VIDEO broker=off ! $caps ! fakesink sync=true
-sleep 2
-cat $pools > pools-off.txt
-pid=$GST_PID
-gst_stop src-nobroker
-! grep -q "creator $pid " pools-off.txt || fail "broker=off still made a pool"
+for off in pool=off broker=off; do
+  gst_start "src-$off" shrbufsrc device=$VIDEO $off ! $caps ! fakesink sync=true
+  sleep 2
+  cat $pools > "pools-$off.txt"
+  pid=$GST_PID
+  gst_stop "src-$off"
+  ! grep -q "creator $pid " "pools-$off.txt" || fail "$off still made a pool"
+done
+note "pool=off and broker=off: no pool"

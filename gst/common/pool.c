@@ -11,23 +11,23 @@
 #include "config.h"
 #endif
 
-#include "ledger.h"
-#include "broker.h"
+#include "pool.h"
+#include "pool-ioctl.h"
 
 #include <errno.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (shrbufledger_debug);
-#define GST_CAT_DEFAULT shrbufledger_debug
+GST_DEBUG_CATEGORY_STATIC (shrbufpool_debug);
+#define GST_CAT_DEFAULT shrbufpool_debug
 
-struct _ShrbufLedger
+struct _ShrbufPool
 {
   gint refcount;
   GMutex lock;
-  gint pool;                    /* the pool handle: owned; -1 once closed */
+  gint handle;                  /* the pool handle: owned; -1 once closed */
   guint32 id;
   guint max_slots;
-  gboolean *held;               /* per slot: held through this ledger */
+  gboolean *held;               /* per slot: held through this pool */
   gchar *owner;                 /* for the log: who made it */
 };
 
@@ -41,34 +41,34 @@ failed (GError ** error, gint ret, const gchar * what)
 
 /* An empty pool of @max_slots slots, or NULL with @error set: in
  * G_FILE_ERROR_NOENT or G_FILE_ERROR_NODEV when the module is not loaded. */
-static ShrbufLedger *
-ledger_new (const gchar * owner, guint max_slots, GError ** error)
+static ShrbufPool *
+pool_create (const gchar * owner, guint max_slots, GError ** error)
 {
-  ShrbufLedger *ledger;
-  gint dev, pool;
+  ShrbufPool *pool;
+  gint dev, handle;
   guint32 id;
 
-  dev = shrbuf_broker_open ();
+  dev = shrbuf_pool_ioctl_open ();
   if (dev < 0) {
-    failed (error, dev, "open " SHRBUF_BROKER_DEVICE);
+    failed (error, dev, "open " SHRBUF_POOL_DEVICE);
     return NULL;
   }
-  pool = shrbuf_broker_pool_create (dev, max_slots, &id);
+  handle = shrbuf_pool_ioctl_create (dev, max_slots, &id);
   /* The pool lives on its handle; the device fd is not needed any more. */
   close (dev);
-  if (pool < 0) {
-    failed (error, pool, "SHRBUF_IOC_POOL_CREATE");
+  if (handle < 0) {
+    failed (error, handle, "SHRBUF_IOC_POOL_CREATE");
     return NULL;
   }
-  ledger = g_new0 (ShrbufLedger, 1);
-  ledger->refcount = 1;
-  g_mutex_init (&ledger->lock);
-  ledger->pool = pool;
-  ledger->id = id;
-  ledger->max_slots = max_slots;
-  ledger->held = g_new0 (gboolean, max_slots);
-  ledger->owner = g_strdup (owner);
-  return ledger;
+  pool = g_new0 (ShrbufPool, 1);
+  pool->refcount = 1;
+  g_mutex_init (&pool->lock);
+  pool->handle = handle;
+  pool->id = id;
+  pool->max_slots = max_slots;
+  pool->held = g_new0 (gboolean, max_slots);
+  pool->owner = g_strdup (owner);
+  return pool;
 }
 
 static gboolean
@@ -80,168 +80,168 @@ module_missing (const GError * err)
 
 /* A pool with dma-buf @dmabuf_fds[i] in slot i, EMPTY and not held, tagged
  * "@owner:i" (the pool takes references of its own), or NULL with @error
- * set (see the failure policy in ledger.h). */
-ShrbufLedger *
-shrbuf_ledger_new_recording (const gchar * owner, const gint dmabuf_fds[],
+ * set (see the failure policy in pool.h). */
+ShrbufPool *
+shrbuf_pool_new_recording (const gchar * owner, const gint dmabuf_fds[],
     guint n, GError ** error)
 {
   g_autoptr (GError) err = NULL;
-  ShrbufLedger *ledger;
+  ShrbufPool *pool;
   guint32 index;
   guint i;
 
-  GST_DEBUG_CATEGORY_INIT (shrbufledger_debug, "shrbufledger", 0,
+  GST_DEBUG_CATEGORY_INIT (shrbufpool_debug, "shrbufpool", 0,
       "the elements' /dev/shrbuf pools");
-  ledger = ledger_new (owner, n, &err);
-  for (i = 0; ledger && i < n; i++) {
+  pool = pool_create (owner, n, &err);
+  for (i = 0; pool && i < n; i++) {
     gchar tag[SHRBUF_TAG_LEN];
     gint ret;
 
     g_snprintf (tag, sizeof tag, "%s:%u", owner, i);
-    ret = shrbuf_broker_add (ledger->pool, dmabuf_fds[i], SHRBUF_STATE_EMPTY,
+    ret = shrbuf_pool_ioctl_add (pool->handle, dmabuf_fds[i], SHRBUF_STATE_EMPTY,
         tag, &index);
     /* Slot i, as slots are numbered in the order they are added. */
     if (ret < 0 || index != i) {
       failed (&err, ret < 0 ? ret : -EPROTO, "SHRBUF_IOC_ADD");
-      g_clear_pointer (&ledger, shrbuf_ledger_unref);
+      g_clear_pointer (&pool, shrbuf_pool_unref);
     }
   }
-  if (ledger) {
-    GST_INFO ("%s: buffers recorded in shrbuf pool %u", owner, ledger->id);
-    return ledger;
+  if (pool) {
+    GST_INFO ("%s: buffers recorded in shrbuf pool %u", owner, pool->id);
+    return pool;
   }
   if (module_missing (err))
-    GST_INFO ("%s: no shrbuf module: no ledger", owner);
+    GST_INFO ("%s: no shrbuf module: no pool", owner);
   else
-    GST_WARNING ("%s: no shrbuf ledger: %s", owner, err->message);
+    GST_WARNING ("%s: no shrbuf pool: %s", owner, err->message);
   g_propagate_error (error, g_steal_pointer (&err));
   return NULL;
 }
 
 /* Frame @slot is back in the driver: held by its owner, EMPTY. */
 gboolean
-shrbuf_ledger_hold_empty (ShrbufLedger * ledger, guint slot)
+shrbuf_pool_hold_empty (ShrbufPool * pool, guint slot)
 {
   g_autoptr (GError) err = NULL;
 
-  if (!ledger)
+  if (!pool)
     return FALSE;
-  if (shrbuf_ledger_hold (ledger, slot, TRUE, &err))
+  if (shrbuf_pool_hold (pool, slot, TRUE, &err))
     return TRUE;
-  GST_WARNING ("%s: shrbuf ledger: %s", ledger->owner, err->message);
+  GST_WARNING ("%s: shrbuf pool: %s", pool->owner, err->message);
   return FALSE;
 }
 
 /* Frame @slot was dequeued: released FILLED with its sequence number and
  * capture time, for whoever takes it next. */
 gboolean
-shrbuf_ledger_mark_filled (ShrbufLedger * ledger, guint slot, guint64 seq,
+shrbuf_pool_mark_filled (ShrbufPool * pool, guint slot, guint64 seq,
     guint64 timestamp_ns)
 {
   g_autoptr (GError) err = NULL;
 
-  if (!ledger)
+  if (!pool)
     return FALSE;
-  if (shrbuf_ledger_release (ledger, slot, SHRBUF_STATE_FILLED, seq,
+  if (shrbuf_pool_release (pool, slot, SHRBUF_STATE_FILLED, seq,
           timestamp_ns, &err))
     return TRUE;
-  GST_WARNING ("%s: shrbuf ledger: %s", ledger->owner, err->message);
+  GST_WARNING ("%s: shrbuf pool: %s", pool->owner, err->message);
   return FALSE;
 }
 
 /* Acquires the slot; the fd it comes with is not needed: the element has
  * the buffer already. With @empty, a slot that comes FILLED (nobody marked
- * it consumed: a frame dropped, or a sink that does not know the ledger) is
- * made EMPTY first. A NULL or closed ledger fails with EBADF. */
+ * it consumed: a frame dropped, or a sink that does not know the pool) is
+ * made EMPTY first. A NULL or closed pool fails with EBADF. */
 gboolean
-shrbuf_ledger_hold (ShrbufLedger * ledger, guint slot, gboolean empty,
+shrbuf_pool_hold (ShrbufPool * pool, guint slot, gboolean empty,
     GError ** error)
 {
   struct shrbuf_acquire acq;
   gint fd = -EBADF;
 
-  if (!ledger)
+  if (!pool)
     return failed (error, fd, "SHRBUF_IOC_ACQUIRE");
-  g_return_val_if_fail (slot < ledger->max_slots, FALSE);
-  /* Under the lock: shrbuf_ledger_close () may run in another thread. */
-  g_mutex_lock (&ledger->lock);
-  if (ledger->pool >= 0)
-    fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, &acq);
+  g_return_val_if_fail (slot < pool->max_slots, FALSE);
+  /* Under the lock: shrbuf_pool_close () may run in another thread. */
+  g_mutex_lock (&pool->lock);
+  if (pool->handle >= 0)
+    fd = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0, 0, 0, &acq);
   if (fd >= 0 && empty && acq.state != SHRBUF_STATE_EMPTY) {
     close (fd);
-    fd = shrbuf_broker_release (ledger->pool, slot, SHRBUF_STATE_EMPTY,
+    fd = shrbuf_pool_ioctl_release (pool->handle, slot, SHRBUF_STATE_EMPTY,
         acq.seq, acq.timestamp_ns);
     if (fd >= 0)
-      fd = shrbuf_broker_acquire (ledger->pool, slot, 0, 0, 0, NULL);
+      fd = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0, 0, 0, NULL);
   }
   if (fd >= 0) {
-    ledger->held[slot] = TRUE;
+    pool->held[slot] = TRUE;
     close (fd);
   }
-  g_mutex_unlock (&ledger->lock);
+  g_mutex_unlock (&pool->lock);
   return fd >= 0 ? TRUE : failed (error, fd, "SHRBUF_IOC_ACQUIRE");
 }
 
-/* Releases the slot in @state; a NULL or closed ledger fails with EBADF. */
+/* Releases the slot in @state; a NULL or closed pool fails with EBADF. */
 gboolean
-shrbuf_ledger_release (ShrbufLedger * ledger, guint slot, guint32 state,
+shrbuf_pool_release (ShrbufPool * pool, guint slot, guint32 state,
     guint64 seq, guint64 timestamp_ns, GError ** error)
 {
   gint ret = -EBADF;
 
-  if (!ledger)
+  if (!pool)
     return failed (error, ret, "SHRBUF_IOC_RELEASE");
-  g_return_val_if_fail (slot < ledger->max_slots, FALSE);
-  g_mutex_lock (&ledger->lock);
-  if (ledger->pool >= 0)
-    ret = shrbuf_broker_release (ledger->pool, slot, state, seq,
+  g_return_val_if_fail (slot < pool->max_slots, FALSE);
+  g_mutex_lock (&pool->lock);
+  if (pool->handle >= 0)
+    ret = shrbuf_pool_ioctl_release (pool->handle, slot, state, seq,
         timestamp_ns);
   if (ret >= 0)
-    ledger->held[slot] = FALSE;
-  g_mutex_unlock (&ledger->lock);
+    pool->held[slot] = FALSE;
+  g_mutex_unlock (&pool->lock);
   return ret >= 0 ? TRUE : failed (error, ret, "SHRBUF_IOC_RELEASE");
 }
 
-ShrbufLedger *
-shrbuf_ledger_ref (ShrbufLedger * ledger)
+ShrbufPool *
+shrbuf_pool_ref (ShrbufPool * pool)
 {
-  if (ledger)
-    g_atomic_int_inc (&ledger->refcount);
-  return ledger;
+  if (pool)
+    g_atomic_int_inc (&pool->refcount);
+  return pool;
 }
 
-/* Releases what the ledger holds (so that closing the pool is no leak) and
+/* Releases what the pool holds (so that closing the pool is no leak) and
  * closes the pool, whose references to the buffers go with it; the buffers
- * live on where they are used. Later calls on the ledger do nothing. */
+ * live on where they are used. Later calls on the pool do nothing. */
 void
-shrbuf_ledger_close (ShrbufLedger * ledger)
+shrbuf_pool_close (ShrbufPool * pool)
 {
   guint i;
 
-  if (!ledger)
+  if (!pool)
     return;
-  g_mutex_lock (&ledger->lock);
-  if (ledger->pool >= 0) {
-    for (i = 0; i < ledger->max_slots; i++)
-      if (ledger->held[i])
-        shrbuf_broker_release (ledger->pool, i, SHRBUF_STATE_EMPTY, 0, 0);
-    close (ledger->pool);
-    ledger->pool = -1;
+  g_mutex_lock (&pool->lock);
+  if (pool->handle >= 0) {
+    for (i = 0; i < pool->max_slots; i++)
+      if (pool->held[i])
+        shrbuf_pool_ioctl_release (pool->handle, i, SHRBUF_STATE_EMPTY, 0, 0);
+    close (pool->handle);
+    pool->handle = -1;
   }
-  g_mutex_unlock (&ledger->lock);
+  g_mutex_unlock (&pool->lock);
 }
 
-/* The last reference closes the ledger if its owner has not, and frees it. */
+/* The last reference closes the pool if its owner has not, and frees it. */
 void
-shrbuf_ledger_unref (ShrbufLedger * ledger)
+shrbuf_pool_unref (ShrbufPool * pool)
 {
-  if (!ledger || !g_atomic_int_dec_and_test (&ledger->refcount))
+  if (!pool || !g_atomic_int_dec_and_test (&pool->refcount))
     return;
-  shrbuf_ledger_close (ledger);
-  g_free (ledger->held);
-  g_free (ledger->owner);
-  g_mutex_clear (&ledger->lock);
-  g_free (ledger);
+  shrbuf_pool_close (pool);
+  g_free (pool->held);
+  g_free (pool->owner);
+  g_mutex_clear (&pool->lock);
+  g_free (pool);
 }
 
 /* ---- ShrbufSlotMeta ---- */
@@ -265,7 +265,7 @@ slot_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 {
   ShrbufSlotMeta *m = (ShrbufSlotMeta *) meta;
 
-  m->ledger = NULL;
+  m->shrbuf_pool = NULL;
   m->slot = 0;
   m->seq = m->timestamp_ns = 0;
   return TRUE;
@@ -274,7 +274,7 @@ slot_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
 static void
 slot_meta_free (GstMeta * meta, GstBuffer * buffer)
 {
-  g_clear_pointer (&((ShrbufSlotMeta *) meta)->ledger, shrbuf_ledger_unref);
+  g_clear_pointer (&((ShrbufSlotMeta *) meta)->shrbuf_pool, shrbuf_pool_unref);
 }
 
 /* Copies go with it (the same memory); other transforms drop it. */
@@ -286,7 +286,7 @@ slot_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 
   if (!GST_META_TRANSFORM_IS_COPY (type))
     return FALSE;
-  return shrbuf_buffer_add_slot_meta (dest, m->ledger, m->slot, m->seq,
+  return shrbuf_buffer_add_slot_meta (dest, m->shrbuf_pool, m->slot, m->seq,
       m->timestamp_ns) != NULL;
 }
 
@@ -306,7 +306,7 @@ slot_meta_get_info (void)
 }
 
 ShrbufSlotMeta *
-shrbuf_buffer_add_slot_meta (GstBuffer * buffer, ShrbufLedger * ledger,
+shrbuf_buffer_add_slot_meta (GstBuffer * buffer, ShrbufPool * pool,
     guint slot, guint64 seq, guint64 timestamp_ns)
 {
   ShrbufSlotMeta *m = (ShrbufSlotMeta *) gst_buffer_add_meta (buffer,
@@ -314,7 +314,7 @@ shrbuf_buffer_add_slot_meta (GstBuffer * buffer, ShrbufLedger * ledger,
 
   if (!m)
     return NULL;
-  m->ledger = shrbuf_ledger_ref (ledger);
+  m->shrbuf_pool = shrbuf_pool_ref (pool);
   m->slot = slot;
   m->seq = seq;
   m->timestamp_ns = timestamp_ns;

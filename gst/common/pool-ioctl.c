@@ -7,7 +7,7 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-#include "broker.h"
+#include "pool-ioctl.h"
 #include "retry.h"
 
 #include <errno.h>
@@ -27,15 +27,15 @@ xioctl (int fd, unsigned long cmd, void *arg)
 }
 
 int
-shrbuf_broker_open (void)
+shrbuf_pool_ioctl_open (void)
 {
-  int fd = open (SHRBUF_BROKER_DEVICE, O_RDWR | O_CLOEXEC);
+  int fd = open (SHRBUF_POOL_DEVICE, O_RDWR | O_CLOEXEC);
 
   return fd < 0 ? -errno : fd;
 }
 
 int
-shrbuf_broker_pool_create (int dev, uint32_t max_slots, uint32_t * id)
+shrbuf_pool_ioctl_create (int dev, uint32_t max_slots, uint32_t * id)
 {
   struct shrbuf_pool_create arg = {.max_slots = max_slots };
   int ret = xioctl (dev, SHRBUF_IOC_POOL_CREATE, &arg);
@@ -48,7 +48,7 @@ shrbuf_broker_pool_create (int dev, uint32_t max_slots, uint32_t * id)
 }
 
 int
-shrbuf_broker_pool_clone (int pool)
+shrbuf_pool_ioctl_clone (int pool)
 {
   struct shrbuf_pool_clone arg = { 0 };
   int ret = xioctl (pool, SHRBUF_IOC_POOL_CLONE, &arg);
@@ -57,7 +57,7 @@ shrbuf_broker_pool_clone (int pool)
 }
 
 int
-shrbuf_broker_add (int pool, int dmabuf_fd, uint32_t state, const char *tag,
+shrbuf_pool_ioctl_add (int pool, int dmabuf_fd, uint32_t state, const char *tag,
     uint32_t * index)
 {
   struct shrbuf_add arg = {.fd = dmabuf_fd,.state = state };
@@ -77,7 +77,7 @@ shrbuf_broker_add (int pool, int dmabuf_fd, uint32_t state, const char *tag,
 /* A blocking acquire interrupted by a signal returns -EINTR rather than
  * starting its timeout again. */
 int
-shrbuf_broker_acquire (int pool, uint32_t index, uint32_t state,
+shrbuf_pool_ioctl_acquire (int pool, uint32_t index, uint32_t state,
     uint32_t flags, int64_t timeout_ns, struct shrbuf_acquire *result)
 {
   struct shrbuf_acquire arg = {.index = index,.state = state,.flags = flags,
@@ -93,7 +93,7 @@ shrbuf_broker_acquire (int pool, uint32_t index, uint32_t state,
 }
 
 int
-shrbuf_broker_release (int pool, uint32_t index, uint32_t state, uint64_t seq,
+shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state, uint64_t seq,
     uint64_t timestamp_ns)
 {
   struct shrbuf_release arg = {.index = index,.state = state,.seq = seq,
@@ -104,7 +104,7 @@ shrbuf_broker_release (int pool, uint32_t index, uint32_t state, uint64_t seq,
 }
 
 int
-shrbuf_broker_query (int pool, struct shrbuf_slot_info *slots,
+shrbuf_pool_ioctl_query (int pool, struct shrbuf_slot_info *slots,
     uint32_t capacity, struct shrbuf_query *result)
 {
   struct shrbuf_query arg = {.slots_ptr = (uintptr_t) slots,
