@@ -74,40 +74,45 @@ set_ioctl_error (GError ** error, const gchar * name, gint err,
       "%s failed: %s", name, g_strerror (err));
 }
 
-ShrbufV4l2Device *
-shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
+/* A non-blocking fd of our own on the device: a duplicate of @fd, or
+ * @path opened; -1 with @error set. */
+static gint
+open_raw (const gchar * path, gint fd, GError ** error)
 {
-  ShrbufV4l2Device *dev = g_new0 (ShrbufV4l2Device, 1);
-  struct v4l2_capability cap = { 0, };
   gint raw;
 
-  dev->fd = -1;
-  if (fd >= 0) {
-    dev->path = g_strdup_printf ("fd %d", fd);
-    raw = fcntl (fd, F_DUPFD_CLOEXEC, 3);
-    if (raw < 0) {
-      set_ioctl_error (error, "dup", errno, GST_RESOURCE_ERROR_OPEN_READ);
-      goto fail;
-    }
-    if (fcntl (raw, F_SETFL, fcntl (raw, F_GETFL) | O_NONBLOCK) < 0) {
-      set_ioctl_error (error, "fcntl(O_NONBLOCK)", errno,
-          GST_RESOURCE_ERROR_OPEN_READ);
-      goto fail_raw;
-    }
-  } else {
-    dev->path = g_strdup (path);
+  if (fd < 0) {
     raw = open (path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (raw < 0) {
+    if (raw < 0)
       set_ioctl_error (error, "open", errno, GST_RESOURCE_ERROR_OPEN_READ);
-      goto fail;
-    }
+    return raw;
   }
+  raw = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  if (raw < 0) {
+    set_ioctl_error (error, "dup", errno, GST_RESOURCE_ERROR_OPEN_READ);
+    return -1;
+  }
+  if (fcntl (raw, F_SETFL, fcntl (raw, F_GETFL) | O_NONBLOCK) < 0) {
+    set_ioctl_error (error, "fcntl(O_NONBLOCK)", errno,
+        GST_RESOURCE_ERROR_OPEN_READ);
+    close (raw);
+    return -1;
+  }
+  return raw;
+}
+
+/* QUERYCAP on @raw: fills in what @dev is (driver, card, buffer type);
+ * FALSE, with @error set, unless it is a streaming video capture device. */
+static gboolean
+query_caps (ShrbufV4l2Device * dev, gint raw, GError ** error)
+{
+  struct v4l2_capability cap = { 0, };
 
   /* Asked before libv4l2 wraps the fd, which complains on stderr. */
   if (raw_ioctl (raw, VIDIOC_QUERYCAP, &cap) < 0) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "not a V4L2 device (VIDIOC_QUERYCAP failed: %s)", g_strerror (errno));
-    goto fail_raw;
+    return FALSE;
   }
   dev->device_caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ?
       cap.device_caps : cap.capabilities;
@@ -123,14 +128,30 @@ shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "not a video capture device ('%s', driver %s, device capabilities "
         "0x%08x)", dev->card, dev->driver, dev->device_caps);
-    goto fail_raw;
+    return FALSE;
   }
   if (!(dev->device_caps & V4L2_CAP_STREAMING)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "not a streaming device ('%s', driver %s: no V4L2_CAP_STREAMING)",
         dev->card, dev->driver);
-    goto fail_raw;
+    return FALSE;
   }
+  return TRUE;
+}
+
+ShrbufV4l2Device *
+shrbuf_v4l2_device_open (const gchar * path, gint fd, GError ** error)
+{
+  ShrbufV4l2Device *dev = g_new0 (ShrbufV4l2Device, 1);
+  gint raw;
+
+  dev->fd = -1;
+  dev->path = fd >= 0 ? g_strdup_printf ("fd %d", fd) : g_strdup (path);
+  raw = open_raw (path, fd, error);
+  if (raw < 0)
+    goto fail;
+  if (!query_caps (dev, raw, error))
+    goto fail_raw;
 
   if (dev->mplane) {
     /* libv4l2's mplane plugin would present the device as single-planar,
