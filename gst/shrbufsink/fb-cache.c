@@ -151,6 +151,46 @@ shrbuf_fb_get_id (ShrbufFb * fb)
   return fb->fb_id;
 }
 
+/* The identity of a dma-buf memory's file (st_dev, st_ino), as fstat of
+ * its fd gives it. A GstFdMemory keeps one fd, and so one file, for its
+ * whole life: the first answer is kept on the memory (qdata, freed with
+ * it), so that a memory upstream recycles (a capture buffer shown again)
+ * costs no fstat. */
+typedef struct
+{
+  gint fd;
+  guint64 dev;
+  guint64 ino;
+} DmabufIdentity;
+
+static gboolean
+dmabuf_identity (GstMemory * mem, gint fd, guint64 * dev, guint64 * ino,
+    GError ** error)
+{
+  static GQuark quark;
+  DmabufIdentity *id;
+  struct stat st;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("shrbuf-dmabuf-identity");
+  id = gst_mini_object_get_qdata (GST_MINI_OBJECT_CAST (mem), quark);
+  if (id == NULL || id->fd != fd) {
+    if (fstat (fd, &st) != 0) {
+      g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
+          "fstat of dma-buf fd %d failed: %s", fd, g_strerror (errno));
+      return FALSE;
+    }
+    id = g_new (DmabufIdentity, 1);
+    id->fd = fd;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark, id, g_free);
+  }
+  *dev = id->dev;
+  *ino = id->ino;
+  return TRUE;
+}
+
 /* Plane @i of @buffer, at @offset in the buffer with @stride. */
 static gboolean
 plane_layout (GstBuffer * buffer, guint i, gsize offset, gint stride,
@@ -159,7 +199,6 @@ plane_layout (GstBuffer * buffer, guint i, gsize offset, gint stride,
   guint idx, len;
   gsize skip;
   GstMemory *mem;
-  struct stat st;
 
   if (!gst_buffer_find_memory (buffer, offset, 1, &idx, &len, &skip)) {
     g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_LAYOUT,
@@ -180,14 +219,9 @@ plane_layout (GstBuffer * buffer, guint i, gsize offset, gint stride,
     return FALSE;
   }
   layout->fds[i] = gst_dmabuf_memory_get_fd (mem);
-  if (fstat (layout->fds[i], &st) != 0) {
-    g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
-        "fstat of dma-buf fd %d failed: %s", layout->fds[i],
-        g_strerror (errno));
+  if (!dmabuf_identity (mem, layout->fds[i], &layout->key.p[i].dev,
+          &layout->key.p[i].ino, error))
     return FALSE;
-  }
-  layout->key.p[i].dev = st.st_dev;
-  layout->key.p[i].ino = st.st_ino;
   layout->key.p[i].offset = mem->offset + skip;
   layout->key.p[i].pitch = stride;
   return TRUE;
