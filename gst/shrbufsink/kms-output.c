@@ -88,6 +88,9 @@ struct _ShrbufKmsOutput
   gboolean need_modeset;        /* done by the next commit */
   gboolean did_modeset;         /* the CRTC's mode is ours: restore it */
   gboolean used_plane;          /* a plane shows our framebuffers */
+  gint placed[6];               /* the plane's last committed src_w, src_h,
+                                 * dst_x, dst_y, dst_w, dst_h ... */
+  gboolean placed_valid;        /* ... valid: a commit need only set FB_ID */
 
   GThread *thread;
   GstPoll *poll;
@@ -758,6 +761,7 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     out->need_modeset = FALSE;
   }
 
+  out->placed_valid = FALSE;
   GST_INFO ("%s: %" GST_FOURCC_FORMAT " %ux%u on %s plane %u, mode %s%s",
       out->path, GST_FOURCC_ARGS (drm_format), width, height,
       p->type == DRM_PLANE_TYPE_PRIMARY ? "primary" : "overlay", p->id,
@@ -779,6 +783,32 @@ shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out)
   return out->plane >= 0 ? out->planes[out->plane].id : 0;
 }
 
+/* The plane's position and crop, unless the last commit set the same
+ * (the plane keeps them: a flip then only changes FB_ID). */
+static void
+add_placement (ShrbufKmsOutput * out, drmModeAtomicReq * req,
+    const gint placed[6])
+{
+  const Prop *pp = out->plane_props[out->plane];
+  guint32 plane_id = out->planes[out->plane].id;
+
+  if (out->placed_valid && !out->need_modeset
+      && memcmp (placed, out->placed, sizeof (out->placed)) == 0)
+    return;
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id,
+      out->crtc_id);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id, 0);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_W].id,
+      (guint64) placed[0] << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_H].id,
+      (guint64) placed[1] << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_X].id, placed[2]);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_Y].id, placed[3]);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_W].id, placed[4]);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_H].id, placed[5]);
+}
+
 static gboolean
 commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h)
@@ -787,6 +817,7 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
   const Prop *pp = out->plane_props[out->plane];
   guint32 plane_id = out->planes[out->plane].id;
   guint32 flags = DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT;
+  const gint placed[6] = { src_w, src_h, dst_x, dst_y, dst_w, dst_h };
   guint32 blob = 0;
   gint ret, saved_errno;
 
@@ -805,22 +836,13 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
   }
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_FB_ID].id, fb_id);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id,
-      out->crtc_id);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id, 0);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id, 0);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_W].id,
-      (guint64) src_w << 16);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_H].id,
-      (guint64) src_h << 16);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_X].id, dst_x);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_Y].id, dst_y);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_W].id, dst_w);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_H].id, dst_h);
+  add_placement (out, req, placed);
 
   ret = drmModeAtomicCommit (out->fd, req, flags, out);
   saved_errno = errno;
   drmModeAtomicFree (req);
+  out->placed_valid = ret == 0;
+  memcpy (out->placed, placed, sizeof (out->placed));
   if (blob)
     drmModeDestroyPropertyBlob (out->fd, blob);
   errno = saved_errno;
@@ -926,4 +948,5 @@ shrbuf_kms_output_restore (ShrbufKmsOutput * out)
         out->path, g_strerror (errno));
   out->used_plane = FALSE;
   out->did_modeset = FALSE;
+  out->placed_valid = FALSE;
 }
