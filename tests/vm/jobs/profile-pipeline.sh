@@ -43,7 +43,12 @@ for size in $sizes; do
     for t in /proc/$pid/task/*; do echo "$(basename "$t") $(cat "$t/comm") $(cat "$t/schedstat")"; done > "$n.sched0"
     sleep 4
     for t in /proc/$pid/task/*; do echo "$(basename "$t") $(cat "$t/comm") $(cat "$t/schedstat")"; done > "$n.sched1"
-    perf record -q -e cpu-clock -F 20000 -g -p "$pid" -o "$n.perf.data" -- sleep 4 2>/dev/null
+    # perf -p fails (ESRCH) when a short-lived thread (a task pool's) goes
+    # as it attaches: tried again.
+    for _try in 1 2 3 4 5; do
+      perf record -q -e cpu-clock -F 10000 -g -p "$pid" -o "$n.perf.data" \
+        -- sleep 4 2> "$n.perf.err" && [ -s "$n.perf.data" ] && break
+    done
     timeout 4 strace -c -f -p "$pid" -o "$n.strace.txt" 2>/dev/null
     wait "$pid" || { tail -5 "$n.run.log"; fail "$n: the pipeline failed"; }
     awk 'NR == FNR { run[$1] = $3; n[$1] = $5; next }
