@@ -152,10 +152,13 @@ shrbuf_fb_get_id (ShrbufFb * fb)
 }
 
 /* The identity of a dma-buf memory's file (st_dev, st_ino), as fstat of
- * its fd gives it. A GstFdMemory keeps one fd, and so one file, for its
- * whole life: the first answer is kept on the memory (qdata, freed with
- * it), so that a memory upstream recycles (a capture buffer shown again)
- * costs no fstat. */
+ * its fd gives it. A GstFdMemory keeps one fd for its whole life, and
+ * that fd stays open and names the same file while the memory lives (with
+ * GST_FD_MEMORY_FLAG_DONT_CLOSE that is its owner's promise): the first
+ * answer is kept on the memory (qdata, freed with it), so that a memory
+ * upstream recycles (a capture buffer shown again) costs no fstat. One
+ * lock for every memory: two sinks (a tee) may look at the same one, and
+ * replacing qdata frees the old value. */
 typedef struct
 {
   gint fd;
@@ -167,28 +170,36 @@ static gboolean
 dmabuf_identity (GstMemory * mem, gint fd, guint64 * dev, guint64 * ino,
     GError ** error)
 {
+  static GMutex lock;
   static GQuark quark;
   DmabufIdentity *id;
   struct stat st;
+  gboolean ok = TRUE;
 
+  g_mutex_lock (&lock);
   if (G_UNLIKELY (quark == 0))
     quark = g_quark_from_static_string ("shrbuf-dmabuf-identity");
   id = gst_mini_object_get_qdata (GST_MINI_OBJECT_CAST (mem), quark);
   if (id == NULL || id->fd != fd) {
-    if (fstat (fd, &st) != 0) {
+    if (fstat (fd, &st) == 0) {
+      id = g_new (DmabufIdentity, 1);
+      id->fd = fd;
+      id->dev = st.st_dev;
+      id->ino = st.st_ino;
+      gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark, id,
+          g_free);
+    } else {
       g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
           "fstat of dma-buf fd %d failed: %s", fd, g_strerror (errno));
-      return FALSE;
+      ok = FALSE;
     }
-    id = g_new (DmabufIdentity, 1);
-    id->fd = fd;
-    id->dev = st.st_dev;
-    id->ino = st.st_ino;
-    gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark, id, g_free);
   }
-  *dev = id->dev;
-  *ino = id->ino;
-  return TRUE;
+  if (ok) {
+    *dev = id->dev;
+    *ino = id->ino;
+  }
+  g_mutex_unlock (&lock);
+  return ok;
 }
 
 /* Plane @i of @buffer, at @offset in the buffer with @stride. */
