@@ -715,6 +715,7 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
 
   if (out->did_modeset)         /* a mode of ours is up: we own the CRTC */
     modeset = TRUE;
+  out->placed_valid = FALSE;
   out->plane = shrbuf_choose_plane (out->planes, out->n_planes,
       out->crtc_index, drm_format, plane_id, modeset);
   if (out->plane < 0) {
@@ -761,7 +762,6 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     out->need_modeset = FALSE;
   }
 
-  out->placed_valid = FALSE;
   GST_INFO ("%s: %" GST_FOURCC_FORMAT " %ux%u on %s plane %u, mode %s%s",
       out->path, GST_FOURCC_ARGS (drm_format), width, height,
       p->type == DRM_PLANE_TYPE_PRIMARY ? "primary" : "overlay", p->id,
@@ -885,7 +885,12 @@ shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
   gboolean ok, completed = FALSE;
   gint saved_errno;
 
-  g_return_val_if_fail (out->plane >= 0, FALSE);
+  if (out->plane < 0) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "no plane of %s is set up for framebuffer %u", out->path, fb_id);
+    errno = EINVAL;
+    return FALSE;
+  }
 
   if (dst_w == 0 || dst_h == 0) {
     if (out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY) {
