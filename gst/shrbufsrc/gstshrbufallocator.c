@@ -116,7 +116,7 @@ memory_dispose (GstMiniObject * obj)
   ShrbufFrame *frame = gst_mini_object_get_qdata (obj, frame_quark ());
   ShrbufFrame *dead = NULL;
   gboolean keep = TRUE, complete = FALSE;
-  guint i;
+  guint i, index = 0;
 
   GST_OBJECT_LOCK (self);
   if (frame->retired) {
@@ -132,6 +132,7 @@ memory_dispose (GstMiniObject * obj)
         frame->home[i] = TRUE;
     if (--frame->out == 0 && self->recycle) {
       complete = TRUE;
+      index = frame->index;
       self->recycling++;
     }
   }
@@ -139,7 +140,7 @@ memory_dispose (GstMiniObject * obj)
 
   if (complete) {
     /* Not under the lock; retire() waits for this call to end. */
-    self->recycle (self, frame->index, self->user_data);
+    self->recycle (self, index, self->user_data);
     GST_OBJECT_LOCK (self);
     if (--self->recycling == 0)
       g_cond_broadcast (&self->recycled);
