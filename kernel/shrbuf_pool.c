@@ -469,12 +469,13 @@ long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
 	struct shrbuf_acquire *arg = karg;
 	struct shrbuf_handle *handle = shrbuf_handle(file);
 	struct shrbuf_pool *pool = handle->pool;
+	bool no_fd = arg->flags & SHRBUF_ACQUIRE_NO_FD;
 	struct shrbuf_slot *slot;
 	long ret;
-	int fd;
+	int fd = -1;
 
-	if (arg->flags & ~SHRBUF_ACQUIRE_NONBLOCK || arg->fd || arg->seq ||
-	    arg->timestamp_ns)
+	if (arg->flags & ~(SHRBUF_ACQUIRE_NONBLOCK | SHRBUF_ACQUIRE_NO_FD) ||
+	    arg->fd || arg->seq || arg->timestamp_ns)
 		return -EINVAL;
 	/* The wanted state is for SHRBUF_SLOT_ANY; with an index it must be 0. */
 	if (arg->index == SHRBUF_SLOT_ANY ? arg->state >= SHRBUF_STATE_COUNT :
@@ -482,9 +483,11 @@ long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
 		return -EINVAL;
 
 	/* Reserved first: running out of fds changes nothing in the pool. */
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
+	if (!no_fd) {
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0)
+			return fd;
+	}
 
 	if (arg->index == SHRBUF_SLOT_ANY) {
 		ret = shrbuf_pool_wait_slot(pool, arg, &slot);
@@ -520,16 +523,19 @@ long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
 	slot->changed = ktime_get();
 	handle->held++;
 	pool->held++;
-	/* The new reference belongs to the fd from here on. */
-	get_dma_buf(slot->dmabuf);
-	fd_install(fd, slot->dmabuf->file);
+	if (!no_fd) {
+		/* The new reference belongs to the fd from here on. */
+		get_dma_buf(slot->dmabuf);
+		fd_install(fd, slot->dmabuf->file);
+	}
 	mutex_unlock(&pool->lock);
 	return 0;
 
 err_unlock:
 	mutex_unlock(&pool->lock);
 err_fd:
-	put_unused_fd(fd);
+	if (!no_fd)
+		put_unused_fd(fd);
 	return ret;
 }
 

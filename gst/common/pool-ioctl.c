@@ -89,7 +89,7 @@ shrbuf_pool_ioctl_acquire (int pool, uint32_t index, uint32_t state,
     return ret;
   if (result)
     *result = arg;
-  return arg.fd;
+  return (flags & SHRBUF_ACQUIRE_NO_FD) ? 0 : arg.fd;
 }
 
 int

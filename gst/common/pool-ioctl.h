@@ -29,6 +29,7 @@ int shrbuf_pool_ioctl_create (int dev, uint32_t max_slots, uint32_t * id);
 int shrbuf_pool_ioctl_clone (int pool);
 int shrbuf_pool_ioctl_add (int pool, int dmabuf_fd, uint32_t state,
     const char *tag, uint32_t * index);
+/* With SHRBUF_ACQUIRE_NO_FD in @flags, 0 on success (no fd is made). */
 int shrbuf_pool_ioctl_acquire (int pool, uint32_t index, uint32_t state,
     uint32_t flags, int64_t timeout_ns, struct shrbuf_acquire *result);
 int shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state,

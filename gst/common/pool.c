@@ -149,7 +149,7 @@ shrbuf_pool_mark_filled (ShrbufPool * pool, guint slot, guint64 seq,
   return FALSE;
 }
 
-/* Acquires the slot; the fd it comes with is not needed: the element has
+/* Holds the slot, without an fd (SHRBUF_ACQUIRE_NO_FD): the element has
  * the buffer already. With @empty, a slot that comes FILLED (nobody marked
  * it consumed: a frame dropped, or a sink that does not know the pool) is
  * made EMPTY first. A NULL or closed pool fails with EBADF. */
@@ -158,28 +158,27 @@ shrbuf_pool_hold (ShrbufPool * pool, guint slot, gboolean empty,
     GError ** error)
 {
   struct shrbuf_acquire acq;
-  gint fd = -EBADF;
+  gint ret = -EBADF;
 
   if (!pool)
-    return failed (error, fd, "SHRBUF_IOC_ACQUIRE");
+    return failed (error, ret, "SHRBUF_IOC_ACQUIRE");
   g_return_val_if_fail (slot < pool->max_slots, FALSE);
   /* Under the lock: shrbuf_pool_close () may run in another thread. */
   g_mutex_lock (&pool->lock);
   if (pool->handle >= 0)
-    fd = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0, 0, 0, &acq);
-  if (fd >= 0 && empty && acq.state != SHRBUF_STATE_EMPTY) {
-    close (fd);
-    fd = shrbuf_pool_ioctl_release (pool->handle, slot, SHRBUF_STATE_EMPTY,
+    ret = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0,
+        SHRBUF_ACQUIRE_NO_FD, 0, &acq);
+  if (ret >= 0 && empty && acq.state != SHRBUF_STATE_EMPTY) {
+    ret = shrbuf_pool_ioctl_release (pool->handle, slot, SHRBUF_STATE_EMPTY,
         acq.seq, acq.timestamp_ns);
-    if (fd >= 0)
-      fd = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0, 0, 0, NULL);
+    if (ret >= 0)
+      ret = shrbuf_pool_ioctl_acquire (pool->handle, slot, 0,
+          SHRBUF_ACQUIRE_NO_FD, 0, NULL);
   }
-  if (fd >= 0) {
+  if (ret >= 0)
     pool->held[slot] = TRUE;
-    close (fd);
-  }
   g_mutex_unlock (&pool->lock);
-  return fd >= 0 ? TRUE : failed (error, fd, "SHRBUF_IOC_ACQUIRE");
+  return ret >= 0 ? TRUE : failed (error, ret, "SHRBUF_IOC_ACQUIRE");
 }
 
 /* Releases the slot in @state; a NULL or closed pool fails with EBADF. */

@@ -813,14 +813,23 @@ test_errno (void)
   }
   check (n < 64 && fds[n] == -EMFILE, "acquire with no fd left: %s after "
       "%d", err_name (n < 64 ? fds[n] : 0), n);
+  /* A holder that has the buffer already needs no fd. */
+  acq = (struct shrbuf_acquire) {.index = SHRBUF_SLOT_ANY,
+    .flags = SHRBUF_ACQUIRE_NONBLOCK | SHRBUF_ACQUIRE_NO_FD
+  };
+  i = raw_ioctl (other, SHRBUF_IOC_ACQUIRE, &acq);
+  check (i == 0 && acq.fd == -1 && acq.index < 64, "NO_FD acquires with no "
+      "fd left: %s, fd %d, slot %u", err_name (i), acq.fd, acq.index);
   shrbuf_pool_ioctl_query (other, NULL, 0, &q);
-  check (q.held == (uint32_t) n, "held %u = the %d acquires that succeeded",
-      q.held, n);
+  check (q.held == (uint32_t) n + 1, "held %u = the %d acquires that "
+      "succeeded and the NO_FD one", q.held, n);
   close (spare);
   for (refs_held = 0, i = 0; i < 64; i++)
     refs_held += bufinfo_count (slots[i].inode);
   check (refs_held == refs + n, "dma-buf file references: %ld = %ld + %d, "
-      "none taken by the failed acquire", refs_held, refs, n);
+      "none taken by the failed acquire nor the NO_FD one", refs_held, refs,
+      n);
+  shrbuf_pool_ioctl_release (other, acq.index, 0, 0, 0);
   for (i = 0; i < n; i++) {
     close (fds[i]);
     shrbuf_pool_ioctl_release (other, i, 0, 0, 0);

@@ -77,6 +77,8 @@ struct shrbuf_add {
 
 /* shrbuf_acquire.flags */
 #define SHRBUF_ACQUIRE_NONBLOCK	0x1u
+/* Hold the slot without a new fd (for a holder that has the buffer already): @fd is -1. */
+#define SHRBUF_ACQUIRE_NO_FD	0x2u
 
 /**
  * struct shrbuf_acquire - SHRBUF_IOC_ACQUIRE
@@ -84,7 +86,8 @@ struct shrbuf_add {
  * @state: in: with SHRBUF_SLOT_ANY, the wanted state (slots come oldest
  *	release first), else 0; out: the slot's state
  * @flags: in: SHRBUF_ACQUIRE_*
- * @fd: out: a new fd (O_CLOEXEC) for the slot's dma-buf file
+ * @fd: out: a new fd (O_CLOEXEC) for the slot's dma-buf file; -1 with
+ *	SHRBUF_ACQUIRE_NO_FD
  * @timeout_ns: in: with SHRBUF_SLOT_ANY, how long to wait for a slot:
  *	< 0 for ever, 0 not at all
  * @seq: out: the sequence number of the last release
