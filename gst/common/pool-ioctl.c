@@ -93,8 +93,8 @@ shrbuf_pool_ioctl_acquire (int pool, uint32_t index, uint32_t state,
 }
 
 int
-shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state, uint64_t seq,
-    uint64_t timestamp_ns)
+shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state,
+    uint64_t seq, uint64_t timestamp_ns)
 {
   struct shrbuf_release arg = {.index = index,.state = state,.seq = seq,
     .timestamp_ns = timestamp_ns

@@ -98,7 +98,8 @@ shrbuf_pool_new_recording (const gchar * owner, const gint dmabuf_fds[],
     gint ret;
 
     g_snprintf (tag, sizeof tag, "%s:%u", owner, i);
-    ret = shrbuf_pool_ioctl_add (pool->handle, dmabuf_fds[i], SHRBUF_STATE_EMPTY,
+    ret =
+        shrbuf_pool_ioctl_add (pool->handle, dmabuf_fds[i], SHRBUF_STATE_EMPTY,
         tag, &index);
     /* Slot i, as slots are numbered in the order they are added. */
     if (ret < 0 || index != i) {

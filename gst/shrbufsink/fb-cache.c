@@ -186,8 +186,7 @@ dmabuf_identity (GstMemory * mem, gint fd, guint64 * dev, guint64 * ino,
       id->fd = fd;
       id->dev = st.st_dev;
       id->ino = st.st_ino;
-      gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark, id,
-          g_free);
+      gst_mini_object_set_qdata (GST_MINI_OBJECT_CAST (mem), quark, id, g_free);
     } else {
       g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_PRIME,
           "fstat of dma-buf fd %d failed: %s", fd, g_strerror (errno));

@@ -302,8 +302,7 @@ gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
 
   /* Made without need_pool too: upstream's own pool then allocates with
    * the same rows. */
-  pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator, caps, 3,
-      &size);
+  pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator, caps, 3, &size);
   if (!pool)
     return FALSE;
   gst_query_add_allocation_pool (query, need_pool ? pool : NULL, size, 3, 0);

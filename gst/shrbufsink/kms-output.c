@@ -601,7 +601,8 @@ get_mode_sizes (ShrbufKmsOutput * out)
   if (!crtc_active (out))
     return sizes;
   for (k = 2; k < sizes->len; k += 2) {
-    guint w = out->saved_crtc->mode.hdisplay, h = out->saved_crtc->mode.vdisplay;
+    guint w = out->saved_crtc->mode.hdisplay, h =
+        out->saved_crtc->mode.vdisplay;
 
     if (g_array_index (sizes, guint, k) == w
         && g_array_index (sizes, guint, k + 1) == h) {
@@ -795,8 +796,7 @@ add_placement (ShrbufKmsOutput * out, drmModeAtomicReq * req,
   if (out->placed_valid && !out->need_modeset
       && memcmp (placed, out->placed, sizeof (out->placed)) == 0)
     return;
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id,
-      out->crtc_id);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id, out->crtc_id);
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id, 0);
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id, 0);
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_W].id,

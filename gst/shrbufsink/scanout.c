@@ -140,8 +140,7 @@ on_flip (ShrbufScanouts * s, const ShrbufScanout * shown, guint64 flip_time)
     GST_DEBUG_OBJECT (s->owner, "flip: offset %" G_GUINT64_FORMAT
         ", capture %" G_GUINT64_FORMAT " ns (%s), flip %" G_GUINT64_FORMAT
         " ns, latency %" G_GUINT64_FORMAT " ns", shown->seq, shown->capture,
-        shown->capture_from_meta ? "reference timestamp" : "PTS", flip_time,
-        l);
+        shown->capture_from_meta ? "reference timestamp" : "PTS", flip_time, l);
   }
   if (shown->deadline && flip_time > shown->deadline + s->frame_duration)
     s->late++;

@@ -129,8 +129,7 @@ queue_frame (GstShrbufSrc * self, guint index, GError ** err)
  * flight and stops new ones, so no frame is queued to a device that is
  * gone or has other buffers. */
 static void
-frame_returned (GstShrbufAllocator * allocator, guint index,
-    gpointer user_data)
+frame_returned (GstShrbufAllocator * allocator, guint index, gpointer user_data)
 {
   GstShrbufSrc *self = user_data;
   GError *err = NULL;
@@ -485,8 +484,7 @@ set_format (GstShrbufSrc * self, GstCaps * caps, guint padding_right,
     *copy_reason = g_strdup_printf ("format %" GST_FOURCC_FORMAT
         " is emulated by libv4l2", GST_FOURCC_ARGS (fourcc));
   /* A copy is laid out by its pool; the driver keeps its stride. */
-  bytesperline = *copy_reason ? 0 : padded_bytesperline (&info,
-      padding_right);
+  bytesperline = *copy_reason ? 0 : padded_bytesperline (&info, padding_right);
 
   if (!shrbuf_v4l2_device_set_format (self->dev, fourcc, info.width,
           info.height, bytesperline, &fmt, &err)) {

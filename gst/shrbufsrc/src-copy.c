@@ -63,8 +63,7 @@ shrbuf_src_copy_init (ShrbufSrcCopy * copy, GstElement * element)
   GST_DEBUG_CATEGORY_GET (CAT_PERFORMANCE, "GST_PERFORMANCE");
   memset (copy, 0, sizeof (*copy));
   copy->element = element;
-  copy->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
+  copy->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void
@@ -117,8 +116,7 @@ shrbuf_src_copy_start (ShrbufSrcCopy * copy, ShrbufV4l2Device * dev,
     }
   }
   GST_DEBUG_OBJECT (copy->element, "copying frames (%s): %u buffers mapped, "
-      "no shrbuf pool (it records exported dma-bufs only)", reason,
-      n_buffers);
+      "no shrbuf pool (it records exported dma-bufs only)", reason, n_buffers);
   if (!g_hash_table_contains (copy->warned, reason)) {
     GST_ELEMENT_WARNING (copy->element, STREAM, FORMAT, ("%s, copying frames",
             reason), ("each frame is copied into a buffer of a video pool "

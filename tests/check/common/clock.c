@@ -94,8 +94,7 @@ GST_START_TEST (test_frame_duration)
 {
   fail_unless_equals_uint64 (shrbuf_frame_duration (30, 1), 33333333);
   fail_unless_equals_uint64 (shrbuf_frame_duration (30000, 1001), 33366666);
-  fail_unless_equals_uint64 (shrbuf_frame_duration (0, 1),
-      GST_CLOCK_TIME_NONE);
+  fail_unless_equals_uint64 (shrbuf_frame_duration (0, 1), GST_CLOCK_TIME_NONE);
   fail_unless_equals_uint64 (shrbuf_frame_duration (30, 0),
       GST_CLOCK_TIME_NONE);
 }

@@ -45,16 +45,14 @@ GST_START_TEST (test_new_without_module)
   fds[1] = memfd_create ("shrbuf-pool-test", MFD_CLOEXEC);
   fail_unless (fds[0] >= 0 && fds[1] >= 0);
 
-  fail_unless (shrbuf_pool_new_recording ("shrbufsrc", fds, 2, &err) ==
-      NULL);
+  fail_unless (shrbuf_pool_new_recording ("shrbufsrc", fds, 2, &err) == NULL);
   fail_unless (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT),
       "%s", err ? err->message : "no error");
   fail_unless_equals_string (err->message,
       "open " SHRBUF_POOL_DEVICE " failed: No such file or directory");
   g_clear_error (&err);
   /* Without an error to fill in: the same NULL. */
-  fail_unless (shrbuf_pool_new_recording ("shrbufsrc", fds, 2, NULL) ==
-      NULL);
+  fail_unless (shrbuf_pool_new_recording ("shrbufsrc", fds, 2, NULL) == NULL);
   fail_unless (fd_is_open (fds[0]) && fd_is_open (fds[1]));
   close (fds[0]);
   close (fds[1]);
