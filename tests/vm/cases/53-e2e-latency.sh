@@ -14,13 +14,13 @@ gst_stop e2e-latency
 # shrbufsrc: "buffer I, sequence S, pts T, driver timestamp N ns"
 # shrbufsink: "flip: offset S, capture C ns (ORIGIN), flip F ns, latency L ns"
 awk '
-  /:gst_shrbuf_src_create:.*driver timestamp / {
+  / shrbufsrc .*:<shrbufsrc0> buffer [0-9]*, sequence .*driver timestamp / {
     line = $0
     sub(/.*, sequence /, "", line); seq = line; sub(/,.*/, "", seq)
     sub(/.*driver timestamp /, "", line); sub(/ ns.*/, "", line)
     driver[seq] = line
   }
-  /:on_flip:.*flip: offset / {
+  / shrbufsink .*:<shrbufsink0> flip: offset / {
     line = $0
     sub(/.*flip: offset /, "", line)
     split(line, f, /[ ,()]+/)

@@ -111,9 +111,10 @@ sink_stat () {
     | tr ',' '\n' | sed -n "s/^ *$2=(guint64)\([0-9]*\).*/\1/p"
 }
 
-# sink_copy_lines NAME: shrbufsink's GST_PERFORMANCE "frame copy" lines.
+# sink_copy_lines NAME: shrbufsink's GST_PERFORMANCE "frame copy" lines (by
+# the element that logs them, shrbufsinkN, not by the function).
 sink_copy_lines () {
-  grep -c 'GST_PERFORMANCE .*gst_shrbuf_sink_show_frame:.* frame copy' "$1.gst.log"
+  grep -c 'GST_PERFORMANCE .*:<shrbufsink[0-9]*> frame copy' "$1.gst.log"
 }
 
 # fb_count DRI_INDEX: framebuffers the device has (debugfs).
