@@ -309,6 +309,28 @@ layout_error (GstBuffer * buffer, const GstVideoInfo * info, gint * code)
   return msg;
 }
 
+/* A buffer of one dma-buf holding @info, whose GstVideoMeta says
+ * @n_planes planes of @format at @offset with @stride: its layout fails
+ * with SHRBUF_FB_ERROR_LAYOUT and the message @want. */
+static void
+check_meta_layout_error (const GstVideoInfo * info, GstVideoFormat format,
+    guint n_planes, gsize offset[], gint stride[], const gchar * want)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  gint code = -1;
+  gchar *msg;
+
+  gst_buffer_append_memory (buf, memfd_memory (info->size));
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE, format,
+      GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info), n_planes,
+      offset, stride);
+  msg = layout_error (buf, info, &code);
+  fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
+  fail_unless_equals_string (msg, want);
+  g_free (msg);
+  gst_buffer_unref (buf);
+}
+
 GST_START_TEST (test_layout_not_dmabuf)
 {
   GstVideoInfo info = video_info (GST_VIDEO_FORMAT_BGRx, 64, 16);
@@ -334,20 +356,11 @@ GST_START_TEST (test_layout_stride_refused)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (strides); i++) {
-    GstBuffer *buf = gst_buffer_new ();
     gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
     gint stride[GST_VIDEO_MAX_PLANES] = { strides[i] };
-    gint code = -1;
-    gchar *msg;
 
-    gst_buffer_append_memory (buf, memfd_memory (info.size));
-    gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-        GST_VIDEO_FORMAT_BGRx, 64, 16, 1, offset, stride);
-    msg = layout_error (buf, &info, &code);
-    fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
-    fail_unless_equals_string (msg, want[i]);
-    g_free (msg);
-    gst_buffer_unref (buf);
+    check_meta_layout_error (&info, GST_VIDEO_FORMAT_BGRx, 1, offset, stride,
+        want[i]);
   }
 }
 
@@ -356,22 +369,12 @@ GST_END_TEST;
 GST_START_TEST (test_layout_plane_outside)
 {
   GstVideoInfo info = video_info (GST_VIDEO_FORMAT_NV12, 64, 16);
-  GstBuffer *buf = gst_buffer_new ();
   gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 4096 };
   gint stride[GST_VIDEO_MAX_PLANES] = { 64, 64 };
-  gint code = -1;
-  gchar *msg;
 
   /* 1536 bytes: the chroma plane would start past the end. */
-  gst_buffer_append_memory (buf, memfd_memory (info.size));
-  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-      GST_VIDEO_FORMAT_NV12, 64, 16, 2, offset, stride);
-  msg = layout_error (buf, &info, &code);
-  fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
-  fail_unless_equals_string (msg, "plane 1 at offset 4096 is outside the "
-      "buffer");
-  g_free (msg);
-  gst_buffer_unref (buf);
+  check_meta_layout_error (&info, GST_VIDEO_FORMAT_NV12, 2, offset, stride,
+      "plane 1 at offset 4096 is outside the buffer");
 }
 
 GST_END_TEST;
@@ -379,20 +382,11 @@ GST_END_TEST;
 GST_START_TEST (test_layout_plane_count)
 {
   GstVideoInfo info = video_info (GST_VIDEO_FORMAT_NV12, 64, 16);
-  GstBuffer *buf = gst_buffer_new ();
   gsize offset[GST_VIDEO_MAX_PLANES] = { 0 };
   gint stride[GST_VIDEO_MAX_PLANES] = { 64 };
-  gint code = -1;
-  gchar *msg;
 
-  gst_buffer_append_memory (buf, memfd_memory (info.size));
-  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
-      GST_VIDEO_FORMAT_GRAY8, 64, 16, 1, offset, stride);
-  msg = layout_error (buf, &info, &code);
-  fail_unless_equals_int (code, SHRBUF_FB_ERROR_LAYOUT);
-  fail_unless_equals_string (msg, "1 planes in the video meta, 2 in the caps");
-  g_free (msg);
-  gst_buffer_unref (buf);
+  check_meta_layout_error (&info, GST_VIDEO_FORMAT_GRAY8, 1, offset, stride,
+      "1 planes in the video meta, 2 in the caps");
 }
 
 GST_END_TEST;
