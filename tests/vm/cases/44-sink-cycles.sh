@@ -10,7 +10,7 @@ card=$(dri_index cirrus)
 fbs0=$(fb_count "$card")
 bufs0=$(dmabuf_count)
 
-$GSTRUN --cycles "$cycles" --seconds 0.4 --stats sink v4l2src device=$VIDEO \
+$GSTRUN --cycles "$cycles" --seconds 0.4 --wait-first 20 --stats sink v4l2src device=$VIDEO \
   io-mode=dmabuf ! video/x-raw,format=BGRx,width=640,height=480 \
   ! shrbufsink name=sink > cycles.out 2>&1 || { tail -20 cycles.out; fail "a cycle failed"; }
 fbs1=$(fb_count "$card")

@@ -29,11 +29,13 @@ vivid_reference () {
 }
 
 # gst_start NAME PIPELINE...: starts gst-launch-1.0 -e in the background,
-# logging GST_PERFORMANCE at LOG level into NAME.gst.log; sets GST_PID.
+# logging GST_PERFORMANCE at LOG level into NAME.gst.log (stderr) and its
+# own output (-v caps) into NAME.out.log: in one file, GStreamer 1.26's
+# debug lines were seen cut in two by gst-launch's output; sets GST_PID.
 gst_start () {
   _name=$1; shift
   GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6${GST_DEBUG_EXTRA:+,$GST_DEBUG_EXTRA}" \
-    gst-launch-1.0 -e "$@" > "$_name.gst.log" 2>&1 &
+    gst-launch-1.0 -e "$@" > "$_name.out.log" 2> "$_name.gst.log" &
   GST_PID=$!
 }
 
@@ -42,7 +44,7 @@ gst_stop () {
   kill -INT "$GST_PID" 2>/dev/null
   wait "$GST_PID"
   _rc=$?
-  [ $_rc -eq 0 ] || { tail -20 "$1.gst.log"; fail "gst-launch-1.0 exited with $_rc"; }
+  [ $_rc -eq 0 ] || { tail -10 "$1.out.log"; tail -20 "$1.gst.log"; fail "gst-launch-1.0 exited with $_rc"; }
 }
 
 # frame_copies NAME: how many frames GStreamer's elements copied, from their
@@ -132,7 +134,7 @@ dmabuf_count () {
 # sink_caps NAME FIELD: a field of the caps shrbufsink's pad took, from a
 # gst-launch-1.0 -v log.
 sink_caps () {
-  grep 'shrbufsink0.GstPad:sink: caps = ' "$1.gst.log" | tail -1 | tr ',' '\n' \
+  grep 'shrbufsink0.GstPad:sink: caps = ' "$1.out.log" | tail -1 | tr ',' '\n' \
     | sed -n "s/^ *$2=([a-z]*)\([^ ;]*\).*/\1/p"
 }
 
@@ -141,11 +143,13 @@ LOOPBACK=/dev/video9
 
 # loopback_start PATTERN: a writer feeding v4l2loopback 640x480 YUY2 frames
 # of videotestsrc's PATTERN (a still one, so that every frame is the same)
-# at 30 fps; sets WRITER_PID and waits until the device offers capture
+# at 10 fps, slow enough for a reader that copies every frame to keep up
+# on a loaded machine (v4l2loopback 0.15 counts sequence numbers, so a
+# frame the reader misses is a dropped frame); sets WRITER_PID and waits until the device offers capture
 # (exclusive_caps=1: only while a writer streams).
 loopback_start () {
   gst-launch-1.0 videotestsrc pattern="$1" is-live=true \
-    ! video/x-raw,format=YUY2,width=640,height=480,framerate=30/1 \
+    ! video/x-raw,format=YUY2,width=640,height=480,framerate=10/1 \
     ! v4l2sink device="$LOOPBACK" > "loopback-$1.gst.log" 2>&1 &
   WRITER_PID=$!
   _i=0

@@ -2,10 +2,13 @@
  * to assert, which gst-launch-1.0 does not print.
  *
  *   gstrun [--seconds S] [--cycles N] [--stats NAME]... [--steady N]
- *       PIPELINE...
+ *       [--wait-first W] PIPELINE...
  *
  * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
  * for S seconds (default 2; fractions allowed) or until EOS or an error,
+ * the S seconds counted from the first buffer at the (one) sink with
+ * --wait-first (which waits at most W seconds for it; on a loaded machine
+ * a short cycle may otherwise end before the first frame),
  * prints the stats property of each element NAME given (in that order) as
  * "stats: <structure>", and goes back to NULL. Every error and warning
  * message is printed as "error|warning <domain> <code> <element>: <text>",
@@ -25,7 +28,7 @@
 typedef struct
 {
   guint from;                   /* the buffer that opens the window */
-  guint buffers;                /* seen by the sink */
+  gint buffers;                 /* seen by the sink; atomic */
   struct rusage start, end;
   gboolean done;
 } Steady;
@@ -42,10 +45,10 @@ steady_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   Steady *st = user_data;
 
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
-    if (++st->buffers == st->from)
+    if ((guint) g_atomic_int_add (&st->buffers, 1) + 1 == st->from)
       getrusage (RUSAGE_SELF, &st->start);
   } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS
-      && st->buffers > st->from && !st->done) {
+      && (guint) g_atomic_int_get (&st->buffers) > st->from && !st->done) {
     getrusage (RUSAGE_SELF, &st->end);
     st->done = TRUE;
   }
@@ -106,10 +109,50 @@ report (GstMessage * msg, gboolean * stop)
   return is_error;
 }
 
+/* Reports the bus's messages until @end (g_get_monotonic_time ()); after
+ * EOS or an error, only what follows it for half a second (such as the
+ * source's not-negotiated after a sink's error). Returns TRUE on an
+ * error; sets @stop after EOS or an error. */
+static gboolean
+pump (GstBus * bus, gint64 end, gboolean * stop)
+{
+  gboolean failed = FALSE;
+
+  for (;;) {
+    gint64 left = end - g_get_monotonic_time ();
+    GstMessage *msg;
+
+    if (left <= 0)
+      break;
+    msg = gst_bus_timed_pop (bus, left * GST_USECOND);
+    if (!msg)
+      break;
+    failed |= report (msg, stop);
+    gst_message_unref (msg);
+    if (*stop && end > g_get_monotonic_time () + G_USEC_PER_SEC / 2)
+      end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  }
+  return failed;
+}
+
+/* With @wait_s > 0: waits at most that long for the sink's next buffer. */
+static gboolean
+wait_first (GstBus * bus, Steady * st, gdouble wait_s, gboolean * stop)
+{
+  gint before = g_atomic_int_get (&st->buffers);
+  gint64 limit = g_get_monotonic_time () + (gint64) (wait_s * G_USEC_PER_SEC);
+  gboolean failed = FALSE;
+
+  while (!*stop && g_atomic_int_get (&st->buffers) == before
+      && g_get_monotonic_time () < limit)
+    failed |= pump (bus, MIN (limit, g_get_monotonic_time () + 10000), stop);
+  return failed;
+}
+
 int
 main (int argc, char **argv)
 {
-  gdouble seconds = 2;
+  gdouble seconds = 2, wait_s = 0;
   gint cycles = 1, i, c;
   const gchar *stats_names[8];
   guint n_stats = 0, k;
@@ -132,10 +175,12 @@ main (int argc, char **argv)
       stats_names[n_stats++] = argv[i + 1];
     else if (strcmp (argv[i], "--steady") == 0)
       steady.from = atoi (argv[i + 1]);
+    else if (strcmp (argv[i], "--wait-first") == 0)
+      wait_s = g_ascii_strtod (argv[i + 1], NULL);
   }
   if (i >= argc) {
     fprintf (stderr, "usage: gstrun [--seconds S] [--cycles N] "
-        "[--stats NAME]... [--steady N] PIPELINE...\n");
+        "[--stats NAME]... [--steady N] [--wait-first W] PIPELINE...\n");
     return 2;
   }
   desc = g_strjoinv (" ", argv + i);
@@ -145,8 +190,9 @@ main (int argc, char **argv)
     fprintf (stderr, "gstrun: %s\n", err->message);
     return 2;
   }
-  if (steady.from > 0 && !steady_watch (pipeline, &steady)) {
-    fprintf (stderr, "gstrun: --steady needs a sink with a sink pad\n");
+  if ((steady.from > 0 || wait_s > 0) && !steady_watch (pipeline, &steady)) {
+    fprintf (stderr, "gstrun: --steady and --wait-first need a sink with a "
+        "sink pad\n");
     return 2;
   }
 
@@ -156,26 +202,14 @@ main (int argc, char **argv)
     gboolean stop = FALSE;
 
     gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    if (wait_s > 0)
+      failed |= wait_first (bus, &steady, wait_s, &stop);
     end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-    for (;;) {
-      gint64 left = end - g_get_monotonic_time ();
-      GstMessage *msg;
-
-      if (left <= 0)
-        break;
-      msg = gst_bus_timed_pop (bus, left * GST_USECOND);
-      if (!msg)
-        break;
-      failed |= report (msg, &stop);
-      gst_message_unref (msg);
-      /* After EOS or an error, what follows it for half a second (such as
-       * the source's not-negotiated after a sink's error). */
-      if (stop && end > g_get_monotonic_time () + G_USEC_PER_SEC / 2)
-        end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-    }
+    if (!stop)
+      failed |= pump (bus, end, &stop);
     if (steady.done)
       printf ("steady: frames=%u user_ns=%" G_GINT64_FORMAT " sys_ns=%"
-          G_GINT64_FORMAT "\n", steady.buffers - steady.from,
+          G_GINT64_FORMAT "\n", (guint) steady.buffers - steady.from,
           ns (&steady.end.ru_utime) - ns (&steady.start.ru_utime),
           ns (&steady.end.ru_stime) - ns (&steady.start.ru_stime));
     for (k = 0; k < n_stats; k++) {
