@@ -54,24 +54,19 @@ format_from_fourcc (guint32 fourcc)
   return sf ? sf->gst : gst_video_dma_drm_fourcc_to_format (fourcc);
 }
 
-/* @caps (DMA_DRM, @fourcc in the table) as plain caps of the table's
- * format, parsed: for fourccs GStreamer has no format for, or another
- * one than the table's. */
+/* The rest of DMA_DRM @caps parsed as plain caps of @format: the same
+ * defaults (colorimetry, chroma site) as plain caps get, where DMA_DRM
+ * parsing of a modifier leaves those of GST_VIDEO_FORMAT_DMA_DRM. */
 static gboolean
-info_from_table (const GstCaps * caps, guint32 fourcc, GstVideoInfo * info)
+info_as_plain (const GstCaps * caps, GstVideoFormat format, GstVideoInfo * info)
 {
-  const ShrbufFormat *sf = shrbuf_format_from_drm (fourcc);
-  g_autoptr (GstCaps) plain = NULL;
-  GstStructure *s;
+  g_autoptr (GstCaps) plain = gst_caps_copy (caps);
+  GstStructure *s = gst_caps_get_structure (plain, 0);
 
-  if (!sf)
-    return FALSE;
-  plain = gst_caps_copy (caps);
   gst_caps_set_features_simple (plain, NULL);
-  s = gst_caps_get_structure (plain, 0);
   gst_structure_remove_field (s, "drm-format");
   gst_structure_set (s, "format", G_TYPE_STRING,
-      gst_video_format_to_string (sf->gst), NULL);
+      gst_video_format_to_string (format), NULL);
   return gst_video_info_from_caps (info, plain);
 }
 
@@ -80,24 +75,25 @@ info_from_dma_drm_caps (const GstCaps * caps, GstVideoInfo * info,
     guint32 * fourcc, guint64 * modifier)
 {
   GstVideoInfoDmaDrm drm_info;
-  const ShrbufFormat *sf;
+  GstVideoInfo theirs;
+  GstVideoFormat format;
 
   gst_video_info_dma_drm_init (&drm_info);
   if (!gst_video_info_dma_drm_from_caps (&drm_info, caps))
     return FALSE;
   *fourcc = drm_info.drm_fourcc;
   *modifier = drm_info.drm_modifier;
-  sf = shrbuf_format_from_drm (drm_info.drm_fourcc);
-  if (gst_video_info_dma_drm_to_video_info (&drm_info, info)
-      && (!sf || GST_VIDEO_INFO_FORMAT (info) == sf->gst))
-    return GST_VIDEO_INFO_FORMAT (info) != GST_VIDEO_FORMAT_DMA_DRM;
-  if (sf && GST_VIDEO_INFO_FORMAT (info) != GST_VIDEO_FORMAT_UNKNOWN
-      && GST_VIDEO_INFO_FORMAT (info) != GST_VIDEO_FORMAT_DMA_DRM)
+  format = format_from_fourcc (drm_info.drm_fourcc);
+  if (format == GST_VIDEO_FORMAT_UNKNOWN)
+    return FALSE;
+  /* A cross-check of the table with GStreamer's own choice. */
+  if (gst_video_info_dma_drm_to_video_info (&drm_info, &theirs)
+      && GST_VIDEO_INFO_FORMAT (&theirs) != format)
     GST_WARNING ("GStreamer maps %" GST_FOURCC_FORMAT " to %s, the table to "
         "%s: the table's", GST_FOURCC_ARGS (*fourcc),
-        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)),
-        gst_video_format_to_string (sf->gst));
-  return info_from_table (caps, drm_info.drm_fourcc, info);
+        gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&theirs)),
+        gst_video_format_to_string (format));
+  return info_as_plain (caps, format, info);
 }
 #endif
 
