@@ -196,14 +196,17 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 }
 
 /* Says why the device cannot show @caps (@err, NULL: no DRM format for
- * them), once for the same caps in a row: the format, its DRM fourcc and
- * modifier, the plane. */
+ * them), once for the same caps in a row: the format and the plane, with
+ * the drm-format where the modifier is not linear; the debug text names
+ * fourcc, modifier and plane in any case. */
 static void
 refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
     guint32 fourcc, guint64 modifier, guint32 plane_id, const GError * err)
 {
   const gchar *path = shrbuf_kms_output_get_path (self->out);
-  g_autofree gchar *which = NULL, *pair = NULL;
+  g_autofree gchar *which = NULL, *what = NULL, *pair = NULL;
+  const gchar *format = gst_video_format_to_string (GST_VIDEO_INFO_FORMAT
+      (info));
 
   /* Upstream may try the same caps again: one error for them. */
   if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps))
@@ -217,13 +220,16 @@ refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
     which = g_strdup_printf ("Plane %u of %s cannot", plane_id, path);
   else
     which = g_strdup_printf ("No plane of %s can", path);
-  pair = fourcc ? shrbuf_drm_format_to_string (fourcc, modifier) :
-      g_strdup ("no DRM fourcc");
+  if (modifier != DRM_FORMAT_MOD_LINEAR) {
+    pair = shrbuf_drm_format_to_string (fourcc, modifier);
+    what = g_strdup_printf ("%s as %s (modifier 0x%016" G_GINT64_MODIFIER
+        "x)", format, pair, modifier);
+  } else {
+    what = g_strdup (format);
+  }
   GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-      ("%s show %s (%s, modifier 0x%016" G_GINT64_MODIFIER "x); the device "
-          "offers: %s", which,
-          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)), pair,
-          modifier, self->device_formats), ("%s", err ? err->message :
+      ("%s show %s; the device offers: %s", which, what,
+          self->device_formats), ("%s", err ? err->message :
           "no DRM format for it"));
 }
 
