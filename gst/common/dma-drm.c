@@ -30,6 +30,16 @@ shrbuf_dma_drm_supported (void)
   return HAVE_DMA_DRM;
 }
 
+guint32
+shrbuf_dma_drm_gst_fourcc (GstVideoFormat format)
+{
+#if HAVE_DMA_DRM
+  return gst_video_dma_drm_fourcc_from_format (format);
+#else
+  return 0;
+#endif
+}
+
 gchar *
 shrbuf_drm_format_to_string (guint32 fourcc, guint64 modifier)
 {
@@ -117,6 +127,11 @@ shrbuf_video_info_from_caps (const GstCaps * caps, GstVideoInfo * info,
   if (!dma_drm) {
     if (!gst_video_info_from_caps (info, caps))
       return FALSE;
+#if HAVE_DMA_DRM
+    /* format=DMA_DRM without the memory:DMABuf feature */
+    if (GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_DMA_DRM)
+      return FALSE;
+#endif
     sf = shrbuf_format_from_gst (GST_VIDEO_INFO_FORMAT (info));
     fourcc = sf ? sf->drm : 0;
   }

@@ -32,6 +32,10 @@ typedef struct
 /* TRUE when built against GStreamer >= 1.24, which has DMA_DRM caps. */
 gboolean shrbuf_dma_drm_supported (void);
 
+/* GStreamer's own DRM fourcc for @format (its linear mapping), 0 when it
+ * has none or against 1.22: to cross-check the shared table with. */
+guint32 shrbuf_dma_drm_gst_fourcc (GstVideoFormat format);
+
 /* Parses fixed caps, plain (video/x-raw,format=BGRx, with or without the
  * memory:DMABuf feature) or DMA_DRM, into @info with a real
  * GstVideoFormat (never GST_VIDEO_FORMAT_DMA_DRM). @drm_fourcc gets the

@@ -121,6 +121,7 @@ GST_START_TEST (test_no_dma_drm)
   GstVideoInfo info;
 
   fail_if (shrbuf_dma_drm_supported ());
+  fail_unless_equals_int (shrbuf_dma_drm_gst_fourcc (GST_VIDEO_FORMAT_BGRx), 0);
   shrbuf_dma_drm_caps_append (caps, &pair, 1, fields);
   fail_unless (gst_caps_is_empty (caps));
   gst_caps_unref (caps);
@@ -175,6 +176,43 @@ GST_START_TEST (test_dma_drm_caps)
   fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&info),
       GST_VIDEO_FORMAT_GRAY8);
   fail_unless_equals_int (fourcc, DRM_FORMAT_R8);
+}
+
+GST_END_TEST;
+
+/* The shared table agrees with GStreamer's own map wherever that has the
+ * format (it lacks GRAY8/R8); most rows it has. */
+GST_START_TEST (test_table_matches_gstreamer)
+{
+  guint i, known = 0;
+
+  for (i = 0; i < shrbuf_format_count (); i++) {
+    const ShrbufFormat *f = shrbuf_format_get (i);
+    guint32 theirs = shrbuf_dma_drm_gst_fourcc (f->gst);
+
+    if (theirs == 0)
+      continue;
+    fail_unless (theirs == f->drm, "%s: table %" GST_FOURCC_FORMAT
+        ", GStreamer %" GST_FOURCC_FORMAT, gst_video_format_to_string (f->gst),
+        GST_FOURCC_ARGS (f->drm), GST_FOURCC_ARGS (theirs));
+    known++;
+  }
+  fail_unless (known >= shrbuf_format_count () - 1, "%u rows known", known);
+  fail_unless_equals_int (shrbuf_dma_drm_gst_fourcc (GST_VIDEO_FORMAT_BGRx),
+      DRM_FORMAT_XRGB8888);
+}
+
+GST_END_TEST;
+
+/* format=DMA_DRM without the memory:DMABuf feature is not DMA_DRM caps. */
+GST_START_TEST (test_dma_drm_needs_feature)
+{
+  GstCaps *caps = gst_caps_from_string ("video/x-raw,format=DMA_DRM,"
+      "drm-format=XR24,width=64,height=48");
+  GstVideoInfo info;
+
+  fail_if (shrbuf_video_info_from_caps (caps, &info, NULL, NULL, NULL));
+  gst_caps_unref (caps);
 }
 
 GST_END_TEST;
@@ -291,6 +329,8 @@ shrbuf_dma_drm_suite (void)
     tcase_add_test (tc, test_no_dma_drm);
   } else {
     tcase_add_test (tc, test_dma_drm_caps);
+    tcase_add_test (tc, test_dma_drm_needs_feature);
+    tcase_add_test (tc, test_table_matches_gstreamer);
     tcase_add_test (tc, test_modifier_round_trip);
     tcase_add_test (tc, test_caps_builder);
   }
