@@ -12,6 +12,7 @@
 #endif
 
 #include "formats.h"
+#include "dma-drm.h"
 
 #include <drm_fourcc.h>
 #include <linux/videodev2.h>
@@ -123,7 +124,8 @@ shrbuf_format_offer_order (const struct v4l2_fmtdesc *descs, guint n,
 
 /* The pad template of an element that takes every format of the table:
  * video/x-raw with the formats in the table's order, sizes 1 to @max_size,
- * any frame rate. */
+ * any frame rate; then, on GStreamer >= 1.24, the DMA_DRM structure of
+ * any drm-format (dma-drm.h), so that such caps link. */
 GstCaps *
 shrbuf_format_template_caps (gint max_size)
 {
@@ -146,5 +148,6 @@ shrbuf_format_template_caps (gint max_size)
       "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
   gst_caps_set_value (caps, "format", &list);
   g_value_unset (&list);
+  shrbuf_dma_drm_template_append (caps, max_size);
   return caps;
 }

@@ -17,7 +17,9 @@
 #endif
 
 #include "dumb-allocator.h"
+#include "dma-drm.h"
 
+#include <drm_fourcc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -149,12 +151,16 @@ shrbuf_dumb_allocator_make_pool (GstAllocator * allocator, GstCaps * caps,
   GstBufferPool *pool;
   GstStructure *config;
   GstVideoAlignment align;
+  g_autoptr (GstCaps) plain = NULL;
   GstVideoInfo info;
   gboolean aligned;
+  guint64 modifier;
   guint32 pitch;
 
-  if (!gst_video_info_from_caps (&info, caps))
+  if (!shrbuf_video_info_from_caps (caps, &info, NULL, &modifier, NULL)
+      || modifier != DRM_FORMAT_MOD_LINEAR)
     return NULL;
+  plain = gst_video_info_to_caps (&info);
   pitch = probe_pitch (self, GST_VIDEO_INFO_WIDTH (&info),
       GST_VIDEO_FORMAT_INFO_PSTRIDE (info.finfo, 0) * 8);
   aligned = align_to_pitch (&info, pitch, &align);
@@ -164,7 +170,7 @@ shrbuf_dumb_allocator_make_pool (GstAllocator * allocator, GstCaps * caps,
 
   pool = gst_video_buffer_pool_new ();
   config = gst_buffer_pool_get_config (pool);
-  gst_buffer_pool_config_set_params (config, caps, info.size, min, 0);
+  gst_buffer_pool_config_set_params (config, plain, info.size, min, 0);
   gst_buffer_pool_config_set_allocator (config, allocator, NULL);
   gst_buffer_pool_config_add_option (config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   if (aligned) {

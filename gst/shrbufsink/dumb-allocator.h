@@ -32,7 +32,9 @@ GstAllocator *shrbuf_dumb_allocator_new (gint drm_fd);
  * GstVideoMeta at the pitch the driver gives dumb buffers of the frame's
  * width where GstVideoInfo can say it (else GstVideoInfo's stride, which
  * the allocation holds too); @size is its buffers' size. Later allocations
- * are rows of this frame width. */
+ * are rows of this frame width. Dumb buffers are linear: DMA_DRM @caps
+ * with another modifier get no pool (NULL); the pool itself is configured
+ * with the plain caps of the same frames, which GstVideoBufferPool reads. */
 GstBufferPool *shrbuf_dumb_allocator_make_pool (GstAllocator * allocator,
     GstCaps * caps, guint min, gsize * size);
 

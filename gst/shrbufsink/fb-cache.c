@@ -302,11 +302,27 @@ close_handles (ShrbufFbCache * cache, const guint32 handles[4])
   }
 }
 
+/* A driver without DRM_CAP_ADDFB2_MODIFIERS takes linear frames only. */
+static gboolean
+check_modifier (ShrbufFbCache * cache, guint32 drm_format, guint64 modifier,
+    GError ** error)
+{
+  if (cache->modifiers || modifier == DRM_FORMAT_MOD_LINEAR)
+    return TRUE;
+  g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_ADDFB,
+      "import failed: the driver takes no modifiers (no "
+      "DRM_CAP_ADDFB2_MODIFIERS), the frame is %" GST_FOURCC_FORMAT
+      " with modifier 0x%016" G_GINT64_MODIFIER "x",
+      GST_FOURCC_ARGS (drm_format), modifier);
+  return FALSE;
+}
+
 /* With the lock held, so that no other import gets a handle that this one
  * closes before its AddFB2. */
 static ShrbufFb *
 fb_import (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
-    const GstVideoInfo * info, guint32 drm_format, GError ** error)
+    const GstVideoInfo * info, guint32 drm_format, guint64 modifier,
+    GError ** error)
 {
   guint32 pitches[4] = { 0 }, offsets[4] = { 0 }, handles[4] = { 0 };
   guint64 modifiers[4] = { 0 };
@@ -315,10 +331,12 @@ fb_import (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
   guint i;
   gint ret = -1;
 
+  if (!check_modifier (cache, drm_format, modifier, error))
+    return NULL;
   for (i = 0; i < layout->n_planes; i++) {
     pitches[i] = layout->key.p[i].pitch;
     offsets[i] = layout->key.p[i].offset;
-    modifiers[i] = DRM_FORMAT_MOD_LINEAR;
+    modifiers[i] = modifier;
   }
   if (import_handles (cache, layout, handles, error)) {
     if (cache->modifiers)
@@ -333,10 +351,10 @@ fb_import (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
     if (ret != 0)
       g_set_error (error, SHRBUF_FB_ERROR, SHRBUF_FB_ERROR_ADDFB,
           "import failed: the driver refused the framebuffer (%"
-          GST_FOURCC_FORMAT " %dx%d, pitch %u, offset %u): AddFB2: %s",
-          GST_FOURCC_ARGS (drm_format), GST_VIDEO_INFO_WIDTH (info),
-          GST_VIDEO_INFO_HEIGHT (info), pitches[0], offsets[0],
-          g_strerror (errno));
+          GST_FOURCC_FORMAT " %dx%d, modifier 0x%016" G_GINT64_MODIFIER
+          "x, pitch %u, offset %u): AddFB2: %s", GST_FOURCC_ARGS (drm_format),
+          GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
+          modifier, pitches[0], offsets[0], g_strerror (errno));
   }
   close_handles (cache, handles);
   if (ret != 0)
@@ -351,8 +369,8 @@ fb_import (ShrbufFbCache * cache, const ShrbufFbLayout * layout,
 
 ShrbufFb *
 shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
-    const GstVideoInfo * info, guint32 drm_format, gboolean * imported,
-    GError ** error)
+    const GstVideoInfo * info, guint32 drm_format, guint64 modifier,
+    gboolean * imported, GError ** error)
 {
   ShrbufFbLayout layout;
   ShrbufFb *fb;
@@ -369,7 +387,7 @@ shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
     g_mutex_unlock (&cache->lock);
     return fb;
   }
-  fb = fb_import (cache, &layout, info, drm_format, error);
+  fb = fb_import (cache, &layout, info, drm_format, modifier, error);
   if (fb && g_hash_table_size (cache->fbs) >= MAX_CACHED) {
     GST_DEBUG ("more than %d framebuffers: starting the cache over",
         MAX_CACHED);

@@ -76,11 +76,17 @@ void shrbuf_fb_cache_unref (ShrbufFbCache * cache);
 void shrbuf_fb_cache_clear (ShrbufFbCache * cache);
 
 /* The framebuffer for @buffer (shrbuf_fb_layout_from_buffer ()), found by
- * its key or imported: one drmPrimeFDToHandle per plane, then AddFB2.
- * Returns a new reference; @imported tells whether it was made now. */
+ * its key or imported: one drmPrimeFDToHandle per plane, then AddFB2 of
+ * @drm_format with @modifier (the negotiated one: DRM_FORMAT_MOD_LINEAR
+ * for plain caps) on every plane. A driver with DRM_CAP_ADDFB2_MODIFIERS
+ * gets the modifier (DRM_MODE_FB_MODIFIERS); one without takes linear
+ * frames by plain AddFB2 and refuses others (SHRBUF_FB_ERROR_ADDFB). The
+ * cache holds one set of caps' framebuffers: clear it when the format or
+ * modifier changes. Returns a new reference; @imported tells whether it
+ * was made now. */
 ShrbufFb *shrbuf_fb_cache_get (ShrbufFbCache * cache, GstBuffer * buffer,
-    const GstVideoInfo * info, guint32 drm_format, gboolean * imported,
-    GError ** error);
+    const GstVideoInfo * info, guint32 drm_format, guint64 modifier,
+    gboolean * imported, GError ** error);
 
 ShrbufFb *shrbuf_fb_ref (ShrbufFb * fb);
 void shrbuf_fb_unref (ShrbufFb * fb);

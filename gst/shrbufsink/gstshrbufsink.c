@@ -33,9 +33,11 @@
 #include "dumb-allocator.h"
 #include "scanout.h"
 #include "formats.h"
+#include "dma-drm.h"
 #include "element-error.h"
 #include "clock.h"
 
+#include <drm_fourcc.h>
 #include <errno.h>
 #include <gst/allocators/allocators.h>
 #include <gst/video/videooverlay.h>
@@ -194,13 +196,17 @@ gst_shrbuf_sink_get_caps (GstBaseSink * bsink, GstCaps * filter)
 }
 
 /* Says why the device cannot show @caps (@err, NULL: no DRM format for
- * them), once for the same caps in a row. */
+ * them), once for the same caps in a row: the format and the plane, with
+ * the drm-format where the modifier is not linear; the debug text names
+ * fourcc, modifier and plane in any case. */
 static void
 refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
-    guint32 plane_id, const GError * err)
+    guint32 fourcc, guint64 modifier, guint32 plane_id, const GError * err)
 {
   const gchar *path = shrbuf_kms_output_get_path (self->out);
-  g_autofree gchar *which = NULL;
+  g_autofree gchar *which = NULL, *what = NULL, *pair = NULL;
+  const gchar *format = gst_video_format_to_string (GST_VIDEO_INFO_FORMAT
+      (info));
 
   /* Upstream may try the same caps again: one error for them. */
   if (self->refused_caps && gst_caps_is_equal (caps, self->refused_caps))
@@ -214,9 +220,15 @@ refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
     which = g_strdup_printf ("Plane %u of %s cannot", plane_id, path);
   else
     which = g_strdup_printf ("No plane of %s can", path);
+  if (modifier != DRM_FORMAT_MOD_LINEAR) {
+    pair = shrbuf_drm_format_to_string (fourcc, modifier);
+    what = g_strdup_printf ("%s as %s (modifier 0x%016" G_GINT64_MODIFIER
+        "x)", format, pair, modifier);
+  } else {
+    what = g_strdup (format);
+  }
   GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-      ("%s show %s; the device offers: %s", which,
-          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info)),
+      ("%s show %s; the device offers: %s", which, what,
           self->device_formats), ("%s", err ? err->message :
           "no DRM format for it"));
 }
@@ -228,11 +240,12 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   const ShrbufFormat *sf;
   GstVideoInfo info;
   GError *err = NULL;
-  guint32 plane_id;
+  guint32 plane_id, fourcc;
+  guint64 modifier;
   gboolean force;
   guint w, h;
 
-  if (!gst_video_info_from_caps (&info, caps)) {
+  if (!shrbuf_video_info_from_caps (caps, &info, &fourcc, &modifier, NULL)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("invalid caps %" GST_PTR_FORMAT, caps));
     return FALSE;
@@ -243,15 +256,17 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   force = self->force_modesetting;
   GST_OBJECT_UNLOCK (self);
 
-  if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm,
+  /* A modifier no plane takes is refused here, not at the commit. */
+  if (!sf || !shrbuf_kms_output_configure (self->out, sf->drm, modifier,
           GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
           plane_id, force, &err)) {
-    refuse_caps (self, caps, &info, plane_id, err);
+    refuse_caps (self, caps, &info, fourcc, modifier, plane_id, err);
     g_clear_error (&err);
     return FALSE;
   }
 
-  if (self->configured && !gst_video_info_is_equal (&info, &self->info)) {
+  if (self->configured && (!gst_video_info_is_equal (&info, &self->info)
+          || modifier != self->modifier)) {
     /* New layout: framebuffers made for the old caps go once unused. */
     shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
     shrbuf_fb_cache_clear (self->cache);
@@ -263,6 +278,7 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 
   self->info = info;
   self->drm_format = sf->drm;
+  self->modifier = modifier;
   self->frame_duration = shrbuf_frame_duration (info.fps_n, info.fps_d);
   if (!GST_CLOCK_TIME_IS_VALID (self->frame_duration))
     self->frame_duration = DEFAULT_FRAME_DURATION;
@@ -276,8 +292,9 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_WIDTH]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_HEIGHT]);
-  GST_INFO_OBJECT (self, "%s %dx%d on plane %u, display %ux%u",
-      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+  GST_INFO_OBJECT (self, "%s (modifier 0x%016" G_GINT64_MODIFIER "x) %dx%d "
+      "on plane %u, display %ux%u",
+      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)), modifier,
       GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
       shrbuf_kms_output_get_plane_id (self->out), w, h);
   return TRUE;
@@ -285,7 +302,8 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 
 /* Upstream may render straight into scanout memory: a pool of dumb
  * buffers exported as dma-buf. The sink holds up to two of them (on
- * screen and committed), so the pool keeps at least three. */
+ * screen and committed), so the pool keeps at least three. Dumb buffers
+ * are linear: for DMA_DRM caps of another modifier, only the video meta. */
 static gboolean
 gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
 {
@@ -294,11 +312,17 @@ gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
   gboolean need_pool;
   GstVideoInfo info;
   g_autoptr (GstBufferPool) pool = NULL;
+  guint64 modifier;
   gsize size;
 
   gst_query_parse_allocation (query, &caps, &need_pool);
-  if (!caps || !gst_video_info_from_caps (&info, caps) || !self->dumb_allocator)
+  if (!caps || !shrbuf_video_info_from_caps (caps, &info, NULL, &modifier,
+          NULL) || !self->dumb_allocator)
     return FALSE;
+  if (modifier != DRM_FORMAT_MOD_LINEAR) {
+    gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+    return TRUE;
+  }
 
   /* Made without need_pool too: upstream's own pool then allocates with
    * the same rows. */
@@ -413,6 +437,15 @@ copy_framebuffer (GstShrbufSink * self, GstBuffer * buffer,
 {
   g_autoptr (GError) err = NULL;
 
+  if (self->modifier != DRM_FORMAT_MOD_LINEAR) {
+    /* A row copy of tiled or compressed pixels would be garbage. */
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not show a frame of modifier 0x%016" G_GINT64_MODIFIER
+            "x on %s", self->modifier,
+            shrbuf_kms_output_get_path (self->out)), ("%s; such frames "
+            "cannot be copied into linear scanout memory", why->message));
+    return GST_FLOW_ERROR;
+  }
   if (!self->copy_warned) {
     self->copy_warned = TRUE;
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
@@ -427,8 +460,9 @@ copy_framebuffer (GstShrbufSink * self, GstBuffer * buffer,
             shrbuf_kms_output_get_path (self->out)), (NULL));
     return GST_FLOW_ERROR;
   }
+  /* Dumb buffers are linear. */
   frame->fb = shrbuf_fb_cache_get (self->cache, frame->buffer, &self->info,
-      self->drm_format, made, &err);
+      self->drm_format, DRM_FORMAT_MOD_LINEAR, made, &err);
   if (!frame->fb) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not show frames on %s",
@@ -517,7 +551,7 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
   /* The framebuffer: the frame's own, else a copy's. tests/vm/lib/case.sh
    * counts the GST_PERFORMANCE line by this function's name. */
   frame.fb = shrbuf_fb_cache_get (self->cache, buffer, &self->info,
-      self->drm_format, &made, &err);
+      self->drm_format, self->modifier, &made, &err);
   copied = frame.fb == NULL;
   if (!copied) {
     frame.buffer = gst_buffer_ref (buffer);

@@ -51,8 +51,9 @@ struct _GstShrbufSink
 
   /* Set in set_caps () */
   gboolean configured;
-  GstVideoInfo info;
+  GstVideoInfo info;            /* a real format, also for DMA_DRM caps */
   guint32 drm_format;
+  guint64 modifier;             /* DRM_FORMAT_MOD_LINEAR for plain caps */
   GstClockTime frame_duration;
   GstBufferPool *copy_pool;     /* dumb buffers to copy into, made on demand */
   gboolean copy_warned;

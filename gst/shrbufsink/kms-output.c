@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "formats.h"
 
+#include <drm_fourcc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -37,11 +38,11 @@ enum
 {
   PLANE_FB_ID, PLANE_CRTC_ID, PLANE_SRC_X, PLANE_SRC_Y, PLANE_SRC_W,
   PLANE_SRC_H, PLANE_CRTC_X, PLANE_CRTC_Y, PLANE_CRTC_W, PLANE_CRTC_H,
-  PLANE_TYPE, N_PLANE_PROPS
+  PLANE_TYPE, PLANE_IN_FORMATS, N_PLANE_PROPS
 };
 static const gchar *const plane_prop_names[N_PLANE_PROPS] = {
   "FB_ID", "CRTC_ID", "SRC_X", "SRC_Y", "SRC_W", "SRC_H", "CRTC_X",
-  "CRTC_Y", "CRTC_W", "CRTC_H", "type"
+  "CRTC_Y", "CRTC_W", "CRTC_H", "type", "IN_FORMATS"
 };
 
 enum
@@ -76,7 +77,8 @@ struct _ShrbufKmsOutput
   guint n_modes;
   drmModeCrtc *saved_crtc;      /* the CRTC as found at open, for restore */
 
-  ShrbufPlaneDesc *planes;      /* formats owned, freed with the array */
+  ShrbufPlaneDesc *planes;      /* formats and modifiers owned, freed with
+                                 * the array */
   PlaneProps *plane_props;      /* one per plane */
   guint n_planes;
   Prop crtc_props[N_CRTC_PROPS];
@@ -99,9 +101,33 @@ struct _ShrbufKmsOutput
   gpointer user_data;
 };
 
+gboolean
+shrbuf_plane_takes (const ShrbufPlaneDesc * p, guint32 fourcc, guint64 modifier)
+{
+  guint i;
+
+  if (p->n_modifiers == 0) {
+    for (i = 0; modifier == DRM_FORMAT_MOD_LINEAR && i < p->n_formats; i++)
+      if (p->formats[i] == fourcc)
+        return TRUE;
+    return FALSE;
+  }
+  for (i = 0; i < p->n_modifiers; i++)
+    if (p->modifiers[i].fourcc == fourcc
+        && p->modifiers[i].modifier == modifier)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+plane_usable (const ShrbufPlaneDesc * p, guint crtc_index)
+{
+  return crtc_index < 32 && (p->possible_crtcs & (1u << crtc_index));
+}
+
 gint
 shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
-    guint crtc_index, guint32 drm_format, guint32 plane_id,
+    guint crtc_index, guint32 drm_format, guint64 modifier, guint32 plane_id,
     gboolean prefer_primary)
 {
   static const guint32 order_overlay[] =
@@ -109,7 +135,7 @@ shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
   static const guint32 order_primary[] =
       { DRM_PLANE_TYPE_PRIMARY, DRM_PLANE_TYPE_OVERLAY };
   const guint32 *order = prefer_primary ? order_primary : order_overlay;
-  guint pass, i, f;
+  guint pass, i;
 
   for (pass = 0; pass < (plane_id ? 1 : 2); pass++) {
     for (i = 0; i < n_planes; i++) {
@@ -117,14 +143,54 @@ shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
 
       if (plane_id ? p->id != plane_id : p->type != order[pass])
         continue;
-      if (crtc_index >= 32 || !(p->possible_crtcs & (1u << crtc_index)))
-        continue;
-      for (f = 0; f < p->n_formats; f++)
-        if (p->formats[f] == drm_format)
-          return i;
+      if (plane_usable (p, crtc_index)
+          && shrbuf_plane_takes (p, drm_format, modifier))
+        return i;
     }
   }
   return -1;
+}
+
+/* Appends @fourcc:@modifier to @pairs unless it is there already. */
+static void
+add_pair (GArray * pairs, guint32 fourcc, guint64 modifier)
+{
+  ShrbufDrmFormat pair = { fourcc, modifier };
+  guint k;
+
+  for (k = 0; k < pairs->len; k++) {
+    const ShrbufDrmFormat *q = &g_array_index (pairs, ShrbufDrmFormat, k);
+
+    if (q->fourcc == fourcc && q->modifier == modifier)
+      return;
+  }
+  g_array_append_val (pairs, pair);
+}
+
+GArray *
+shrbuf_planes_drm_formats (const ShrbufPlaneDesc * planes, guint n_planes,
+    guint crtc_index)
+{
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (ShrbufDrmFormat));
+  guint f, i, k;
+
+  for (f = 0; f < shrbuf_format_count (); f++) {
+    guint32 fourcc = shrbuf_format_get (f)->drm;
+
+    for (i = 0; i < n_planes; i++) {
+      const ShrbufPlaneDesc *p = &planes[i];
+
+      if (p->type == DRM_PLANE_TYPE_CURSOR || !plane_usable (p, crtc_index))
+        continue;
+      for (k = 0; p->n_modifiers == 0 && k < p->n_formats; k++)
+        if (p->formats[k] == fourcc)
+          add_pair (pairs, fourcc, DRM_FORMAT_MOD_LINEAR);
+      for (k = 0; k < p->n_modifiers; k++)
+        if (p->modifiers[k].fourcc == fourcc)
+          add_pair (pairs, fourcc, p->modifiers[k].modifier);
+    }
+  }
+  return pairs;
 }
 
 gint
@@ -283,6 +349,37 @@ done:
   return ok;
 }
 
+/* The fourcc:modifier pairs of the IN_FORMATS blob @blob_id into @d (none
+ * without the blob: the plane then takes its formats linear only). */
+static void
+read_in_formats (ShrbufKmsOutput * out, guint32 blob_id, ShrbufPlaneDesc * d)
+{
+  drmModeFormatModifierIterator iter = { 0, };
+  drmModePropertyBlobRes *blob;
+  GArray *pairs;
+
+  if (blob_id == 0)
+    return;
+  blob = drmModeGetPropertyBlob (out->fd, blob_id);
+  if (!blob) {
+    GST_WARNING ("IN_FORMATS blob %u of plane %u on %s: %s; linear only",
+        blob_id, d->id, out->path, g_strerror (errno));
+    return;
+  }
+  pairs = g_array_new (FALSE, FALSE, sizeof (ShrbufDrmFormat));
+  while (drmModeFormatModifierBlobIterNext (blob, &iter)) {
+    ShrbufDrmFormat pair = { iter.fmt, iter.mod };
+
+    g_array_append_val (pairs, pair);
+  }
+  drmModeFreePropertyBlob (blob);
+  GST_DEBUG ("plane %u of %s: %u format:modifier pairs", d->id, out->path,
+      pairs->len);
+  d->n_modifiers = pairs->len;
+  d->modifiers = (const ShrbufDrmFormat *) g_array_free (pairs,
+      pairs->len == 0);
+}
+
 static gboolean
 find_planes (ShrbufKmsOutput * out, GError ** error)
 {
@@ -313,6 +410,8 @@ find_planes (ShrbufKmsOutput * out, GError ** error)
         DRM_PLANE_TYPE_OVERLAY;
     d->formats = g_memdup2 (p->formats, sizeof (guint32) * p->count_formats);
     d->n_formats = p->count_formats;
+    read_in_formats (out, out->plane_props[out->n_planes][PLANE_IN_FORMATS].id
+        ? out->plane_props[out->n_planes][PLANE_IN_FORMATS].value : 0, d);
     out->n_planes++;
     drmModeFreePlane (p);
   }
@@ -508,8 +607,10 @@ shrbuf_kms_output_close (ShrbufKmsOutput * out)
     gst_poll_free (out->poll);
   if (out->saved_crtc)
     drmModeFreeCrtc (out->saved_crtc);
-  for (i = 0; i < out->n_planes; i++)
+  for (i = 0; i < out->n_planes; i++) {
     g_free ((gpointer) out->planes[i].formats);
+    g_free ((gpointer) out->planes[i].modifiers);
+  }
   g_free (out->planes);
   g_free (out->plane_props);
   g_free (out->modes);
@@ -567,12 +668,12 @@ crtc_active (ShrbufKmsOutput * out)
  * be one of the connector's modes (no scaling is assumed). */
 static gboolean
 needs_mode_size (ShrbufKmsOutput * out, guint32 drm_format,
-    guint32 plane_id, gboolean force_modesetting)
+    guint64 modifier, guint32 plane_id, gboolean force_modesetting)
 {
   gboolean modeset = force_modesetting || !crtc_active (out)
       || out->did_modeset;
   gint plane = shrbuf_choose_plane (out->planes, out->n_planes,
-      out->crtc_index, drm_format, plane_id, modeset);
+      out->crtc_index, drm_format, modifier, plane_id, modeset);
 
   return plane >= 0 && out->planes[plane].type == DRM_PLANE_TYPE_PRIMARY;
 }
@@ -658,6 +759,67 @@ append_format (GstCaps * caps, const ShrbufFormat * sf, GArray * sizes)
   }
 }
 
+/* The DMA_DRM structure of the pairs in @group: of any size when @sizes
+ * is NULL, else one per size in @sizes. Nothing for an empty group. */
+static void
+append_dma_drm_group (GstCaps * caps, GArray * group, GArray * sizes)
+{
+  GstStructure *fields;
+  guint k;
+
+  if (group->len == 0)
+    return;
+  fields = gst_structure_new ("video/x-raw",
+      "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, NULL);
+  if (!sizes) {
+    gst_structure_set (fields, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT,
+        "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, NULL);
+    shrbuf_dma_drm_caps_append (caps, (ShrbufDrmFormat *) group->data,
+        group->len, fields);
+  }
+  for (k = 0; sizes && k < sizes->len; k += 2) {
+    gst_structure_set (fields, "width", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k), "height", G_TYPE_INT,
+        (gint) g_array_index (sizes, guint, k + 1), NULL);
+    shrbuf_dma_drm_caps_append (caps, (ShrbufDrmFormat *) group->data,
+        group->len, fields);
+  }
+  gst_structure_free (fields);
+}
+
+/* The DMA_DRM caps (nothing against GStreamer 1.22): the pairs that would
+ * go on the primary plane with a mode of their own, one structure per
+ * mode size, the others one structure of any size; the group of the
+ * first pair first. */
+static void
+append_dma_drm (ShrbufKmsOutput * out, GstCaps * caps, GArray * sizes,
+    guint32 plane_id, gboolean force_modesetting)
+{
+  g_autoptr (GArray) pairs = shrbuf_planes_drm_formats (out->planes,
+      out->n_planes, out->crtc_index);
+  g_autoptr (GArray) sized = g_array_new (FALSE, FALSE,
+      sizeof (ShrbufDrmFormat));
+  g_autoptr (GArray) any = g_array_new (FALSE, FALSE, sizeof (ShrbufDrmFormat));
+  gboolean sized_first = FALSE;
+  guint i;
+
+  if (!shrbuf_dma_drm_supported ())
+    return;
+  for (i = 0; i < pairs->len; i++) {
+    const ShrbufDrmFormat *p = &g_array_index (pairs, ShrbufDrmFormat, i);
+    gboolean is_sized = sizes->len > 0 && needs_mode_size (out, p->fourcc,
+        p->modifier, plane_id, force_modesetting);
+
+    g_array_append_vals (is_sized ? sized : any, p, 1);
+    if (i == 0)
+      sized_first = is_sized;
+  }
+  append_dma_drm_group (caps, sized_first ? sized : any,
+      sized_first ? sizes : NULL);
+  append_dma_drm_group (caps, sized_first ? any : sized,
+      sized_first ? NULL : sizes);
+}
+
 GstCaps *
 shrbuf_kms_output_get_caps (ShrbufKmsOutput * out, guint32 plane_id,
     gboolean force_modesetting)
@@ -667,14 +829,15 @@ shrbuf_kms_output_get_caps (ShrbufKmsOutput * out, guint32 plane_id,
   GstCaps *caps = gst_caps_new_empty ();
   guint i;
 
+  append_dma_drm (out, caps, sizes, plane_id, force_modesetting);
   for (i = 0; i < shrbuf_format_count (); i++) {
     const ShrbufFormat *sf = shrbuf_format_get (i);
     gboolean sized;
 
     if (!has_format (drm_formats, sf->drm))
       continue;
-    sized = sizes->len > 0 && needs_mode_size (out, sf->drm, plane_id,
-        force_modesetting);
+    sized = sizes->len > 0 && needs_mode_size (out, sf->drm,
+        DRM_FORMAT_MOD_LINEAR, plane_id, force_modesetting);
     append_format (caps, sf, sized ? sizes : NULL);
   }
   return caps;
@@ -705,10 +868,33 @@ shrbuf_kms_output_describe_formats (ShrbufKmsOutput * out)
   return g_string_free (s, FALSE);
 }
 
+/* Why no plane (or not plane @plane_id) takes @drm_format:@modifier. */
+static void
+set_no_plane_error (ShrbufKmsOutput * out, guint32 drm_format,
+    guint64 modifier, guint32 plane_id, GError ** error)
+{
+  g_autofree gchar *pair = shrbuf_drm_format_to_string (drm_format,
+      modifier);
+  const gchar *layout = modifier == DRM_FORMAT_MOD_LINEAR ? "linear" :
+      "modifier";
+
+  if (plane_id)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "plane %u of %s cannot show %" GST_FOURCC_FORMAT " (%s 0x%016"
+        G_GINT64_MODIFIER "x, drm-format %s) on CRTC %u", plane_id,
+        out->path, GST_FOURCC_ARGS (drm_format), layout, modifier, pair,
+        out->crtc_id);
+  else
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "no plane of %s can show %" GST_FOURCC_FORMAT " (%s 0x%016"
+        G_GINT64_MODIFIER "x, drm-format %s) on CRTC %u", out->path,
+        GST_FOURCC_ARGS (drm_format), layout, modifier, pair, out->crtc_id);
+}
+
 gboolean
 shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
-    guint width, guint height, guint32 plane_id, gboolean force_modesetting,
-    GError ** error)
+    guint64 modifier, guint width, guint height, guint32 plane_id,
+    gboolean force_modesetting, GError ** error)
 {
   gboolean modeset = force_modesetting || !crtc_active (out);
   const ShrbufPlaneDesc *p;
@@ -718,16 +904,9 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     modeset = TRUE;
   out->placed_valid = FALSE;
   out->plane = shrbuf_choose_plane (out->planes, out->n_planes,
-      out->crtc_index, drm_format, plane_id, modeset);
+      out->crtc_index, drm_format, modifier, plane_id, modeset);
   if (out->plane < 0) {
-    if (plane_id)
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-          "plane %u of %s cannot show %" GST_FOURCC_FORMAT " on CRTC %u",
-          plane_id, out->path, GST_FOURCC_ARGS (drm_format), out->crtc_id);
-    else
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-          "no plane of %s can show %" GST_FOURCC_FORMAT " on CRTC %u",
-          out->path, GST_FOURCC_ARGS (drm_format), out->crtc_id);
+    set_no_plane_error (out, drm_format, modifier, plane_id, error);
     return FALSE;
   }
   p = &out->planes[out->plane];
@@ -763,8 +942,9 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
     out->need_modeset = FALSE;
   }
 
-  GST_INFO ("%s: %" GST_FOURCC_FORMAT " %ux%u on %s plane %u, mode %s%s",
-      out->path, GST_FOURCC_ARGS (drm_format), width, height,
+  GST_INFO ("%s: %" GST_FOURCC_FORMAT " (modifier 0x%016" G_GINT64_MODIFIER
+      "x) %ux%u on %s plane %u, mode %s%s", out->path,
+      GST_FOURCC_ARGS (drm_format), modifier, width, height,
       p->type == DRM_PLANE_TYPE_PRIMARY ? "primary" : "overlay", p->id,
       out->mode.name, out->need_modeset ? " (to be set)" : "");
   return TRUE;

@@ -18,9 +18,12 @@
 #include <gst/gst.h>
 #include <xf86drmMode.h>
 
+#include "dma-drm.h"
+
 G_BEGIN_DECLS
 
-/* One DRM plane as the plane choice sees it. */
+/* One DRM plane as the plane choice sees it. The arrays belong to
+ * whoever fills the description (the output frees its own at close). */
 typedef struct
 {
   guint32 id;
@@ -28,17 +31,33 @@ typedef struct
   guint32 possible_crtcs;       /* bit i: the CRTC at index i */
   const guint32 *formats;       /* DRM fourccs */
   guint n_formats;
+  /* The fourcc:modifier pairs of the plane's IN_FORMATS blob; none (a
+   * plane or driver without the blob): each of formats, linear only. */
+  const ShrbufDrmFormat *modifiers;
+  guint n_modifiers;
 } ShrbufPlaneDesc;
 
+/* Whether plane @p takes @fourcc with @modifier (shrbuf_choose_plane ()
+ * and the caps ask it, see ShrbufPlaneDesc). */
+gboolean shrbuf_plane_takes (const ShrbufPlaneDesc * p, guint32 fourcc,
+    guint64 modifier);
+
 /* Pure plane choice: the index in @planes of the plane to show @drm_format
- * on the CRTC at @crtc_index, or -1. With @plane_id set (not 0), only that
- * plane, if it fits. Otherwise an overlay plane that supports the format,
- * else the primary plane; with @prefer_primary (the sink sets the mode and
- * owns the whole CRTC), the primary plane first, then an overlay. Cursor
- * planes are never chosen automatically. */
+ * with @modifier on the CRTC at @crtc_index, or -1. With @plane_id set
+ * (not 0), only that plane, if it fits. Otherwise an overlay plane that
+ * supports the format, else the primary plane; with @prefer_primary (the
+ * sink sets the mode and owns the whole CRTC), the primary plane first,
+ * then an overlay. Cursor planes are never chosen automatically. */
 gint shrbuf_choose_plane (const ShrbufPlaneDesc * planes, guint n_planes,
-    guint crtc_index, guint32 drm_format, guint32 plane_id,
-    gboolean prefer_primary);
+    guint crtc_index, guint32 drm_format, guint64 modifier,
+    guint32 plane_id, gboolean prefer_primary);
+
+/* Pure: the fourcc:modifier pairs (ShrbufDrmFormat) the planes usable on
+ * the CRTC at @crtc_index (not cursors) take, each once, for the formats
+ * of the shared table only, in the table's order (BGRx first), each
+ * format's modifiers in the planes' order. A new array the caller frees. */
+GArray *shrbuf_planes_drm_formats (const ShrbufPlaneDesc * planes,
+    guint n_planes, guint crtc_index);
 
 /* Pure mode choice: the index in @modes of the mode @width x @height
  * (the connector's preferred one first, then in the connector's order),
@@ -64,11 +83,14 @@ void shrbuf_kms_output_close (ShrbufKmsOutput * out);
 gint shrbuf_kms_output_get_fd (ShrbufKmsOutput * out);
 const gchar *shrbuf_kms_output_get_path (ShrbufKmsOutput * out);
 
-/* The caps the device can show, in the order the sink prefers: formats in
- * the shared table's order (BGRx first), one structure each; where the frame
- * would go on the primary plane with a mode of its own, one structure per
- * mode size (the current mode's first, then the connector's order), since
- * the primary plane must cover the CRTC; on an overlay, any size. */
+/* The caps the device can show, in the order the sink prefers: first (on
+ * GStreamer >= 1.24) DMA_DRM caps listing exactly the fourcc:modifier
+ * pairs of shrbuf_planes_drm_formats (), then plain caps for upstreams
+ * that do not speak DMA_DRM: formats in the shared table's order (BGRx
+ * first), one structure each. Where the frame would go on the primary
+ * plane with a mode of its own, one structure per mode size (the current
+ * mode's first, then the connector's order), since the primary plane must
+ * cover the CRTC; on an overlay, any size. A new reference. */
 GstCaps *shrbuf_kms_output_get_caps (ShrbufKmsOutput * out,
     guint32 plane_id, gboolean force_modesetting);
 /* For messages: "BGRx (XR24), ...", the formats of the planes usable on
@@ -76,11 +98,12 @@ GstCaps *shrbuf_kms_output_get_caps (ShrbufKmsOutput * out,
 gchar *shrbuf_kms_output_describe_formats (ShrbufKmsOutput * out);
 
 /* Chooses the plane and the mode for @width x @height frames of
- * @drm_format; nothing is committed yet. Fails with
- * GST_CORE_ERROR_NEGOTIATION when no plane supports the format. */
+ * @drm_format with @modifier; nothing is committed yet. Fails with
+ * GST_CORE_ERROR_NEGOTIATION, naming the fourcc, the modifier and the
+ * plane, when no plane takes the pair. */
 gboolean shrbuf_kms_output_configure (ShrbufKmsOutput * out,
-    guint32 drm_format, guint width, guint height, guint32 plane_id,
-    gboolean force_modesetting, GError ** error);
+    guint32 drm_format, guint64 modifier, guint width, guint height,
+    guint32 plane_id, gboolean force_modesetting, GError ** error);
 void shrbuf_kms_output_get_display_size (ShrbufKmsOutput * out,
     guint * width, guint * height);
 guint32 shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out);

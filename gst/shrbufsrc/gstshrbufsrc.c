@@ -40,8 +40,10 @@
 #include "src-copy.h"
 #include "v4l2-layout.h"
 #include "formats.h"
+#include "dma-drm.h"
 #include "clock.h"
 
+#include <drm_fourcc.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -277,61 +279,86 @@ gst_shrbuf_src_get_caps (GstBaseSrc * src, GstCaps * filter)
   return caps;
 }
 
+/* Fixates @s towards @want (the current format, else BGRx; for DMA_DRM
+ * caps the drm-format @want_drm), the current size and 30 fps, and scores
+ * it for gst_shrbuf_src_fixate () (lower is better). */
+static gint64
+fixate_structure (GstShrbufSrc * self, GstStructure * s,
+    const ShrbufFormat * want, const gchar * want_drm)
+{
+  const ShrbufFormat *cur = shrbuf_format_from_v4l2 (self->current.pixelformat);
+  gint cw = self->current.width, ch = self->current.height;
+  GstVideoFormat format;
+  gint w = 0, h = 0;
+  gint64 score;
+
+  gst_structure_fixate_field_string (s, "format",
+      gst_video_format_to_string (want->gst));
+  if (gst_structure_has_field (s, "drm-format"))
+    gst_structure_fixate_field_string (s, "drm-format", want_drm);
+  if (cw > 0) {
+    gst_structure_fixate_field_nearest_int (s, "width", cw);
+    gst_structure_fixate_field_nearest_int (s, "height", ch);
+  }
+  gst_structure_fixate_field_nearest_fraction (s, "framerate", 30, 1);
+  format = shrbuf_structure_get_format (s, NULL);
+  gst_structure_get_int (s, "width", &w);
+  gst_structure_get_int (s, "height", &h);
+  score = (gint64) ABS (w - cw) + ABS (h - ch);
+  if (!cur || format != cur->gst)
+    score += G_MAXINT;          /* the current format before any other */
+  if (format != GST_VIDEO_FORMAT_UNKNOWN && self->dev) {
+    gboolean emulated;
+
+    shrbuf_v4l2_device_fourcc_for (self->dev, format, &emulated);
+    if (emulated)
+      score += G_MAXINT;        /* exported before copied */
+  }
+  return score;
+}
+
 /* Of the caps downstream allows (in its order of preference), takes the one
  * structure that best keeps the device as it is: the current format if
  * allowed, then the driver's own formats before those libv4l2 emulates
  * (which are copied), then the size nearest the current one, then
- * downstream's order; then 30 fps. */
+ * downstream's order (DMA_DRM before plain caps, as offered); then 30 fps.
+ * The format of DMA_DRM caps is their drm-format, fixated the same way. */
 static GstCaps *
 gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
   const ShrbufFormat *cur = shrbuf_format_from_v4l2 (self->current.pixelformat);
-  const gchar *cur_format = cur ? gst_video_format_to_string (cur->gst) : NULL;
-  gint cw = self->current.width, ch = self->current.height;
+  const ShrbufFormat *want = cur ? cur :
+      shrbuf_format_from_gst (GST_VIDEO_FORMAT_BGRx);
+  g_autofree gchar *want_drm = shrbuf_drm_format_to_string (want->drm,
+      DRM_FORMAT_MOD_LINEAR);
   GstStructure *best = NULL;
+  GstCapsFeatures *best_features = NULL;
   gint64 best_score = G_MAXINT64;
   guint i;
 
   for (i = 0; i < gst_caps_get_size (caps); i++) {
     GstStructure *s = gst_structure_copy (gst_caps_get_structure (caps, i));
-    const gchar *format;
-    gint w = 0, h = 0;
-    gint64 score;
+    gint64 score = fixate_structure (self, s, want, want_drm);
 
-    gst_structure_fixate_field_string (s, "format", cur_format ? cur_format :
-        "BGRx");
-    if (cw > 0) {
-      gst_structure_fixate_field_nearest_int (s, "width", cw);
-      gst_structure_fixate_field_nearest_int (s, "height", ch);
-    }
-    gst_structure_fixate_field_nearest_fraction (s, "framerate", 30, 1);
-    format = gst_structure_get_string (s, "format");
-    gst_structure_get_int (s, "width", &w);
-    gst_structure_get_int (s, "height", &h);
-    score = (gint64) ABS (w - cw) + ABS (h - ch);
-    if (!cur_format || g_strcmp0 (format, cur_format) != 0)
-      score += G_MAXINT;        /* the current format before any other */
-    if (format && self->dev) {
-      gboolean emulated;
-
-      shrbuf_v4l2_device_fourcc_for (self->dev,
-          gst_video_format_from_string (format), &emulated);
-      if (emulated)
-        score += G_MAXINT;      /* exported before copied */
-    }
     if (score < best_score) {
       if (best)
         gst_structure_free (best);
       best = s;
+      best_features = gst_caps_get_features (caps, i);
       best_score = score;
     } else {
       gst_structure_free (s);
     }
   }
   if (best) {
+    GstCaps *fixed = gst_caps_new_empty ();
+
+    /* With its features: memory:DMABuf makes DMA_DRM caps what they are. */
+    gst_caps_append_structure_full (fixed, best, best_features ?
+        gst_caps_features_copy (best_features) : NULL);
     gst_caps_unref (caps);
-    caps = gst_caps_new_full (best, NULL);
+    caps = fixed;
   }
   return GST_BASE_SRC_CLASS (gst_shrbuf_src_parent_class)->fixate (src, caps);
 }
@@ -341,10 +368,18 @@ gst_shrbuf_src_set_caps (GstBaseSrc * src, GstCaps * caps)
 {
   GstShrbufSrc *self = GST_SHRBUF_SRC (src);
   GstVideoInfo info;
+  guint64 modifier;
 
-  if (!gst_video_info_from_caps (&info, caps)) {
+  if (!shrbuf_video_info_from_caps (caps, &info, NULL, &modifier, NULL)) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
         ("invalid caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  /* V4L2 MMAP buffers are linear. */
+  if (modifier != DRM_FORMAT_MOD_LINEAR) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("modifier 0x%016" G_GINT64_MODIFIER "x refused: the capture "
+            "buffers are linear (%" GST_PTR_FORMAT ")", modifier, caps));
     return FALSE;
   }
   /* The device is set up in decide_allocation(), once downstream's layout
@@ -468,10 +503,12 @@ set_format (GstShrbufSrc * self, GstCaps * caps, guint padding_right,
   ShrbufV4l2Format fmt;
   GError *err = NULL;
   guint32 fourcc = 0;
+  guint64 modifier = DRM_FORMAT_MOD_LINEAR;
   guint bytesperline;
   gboolean emulated = FALSE;
 
-  if (gst_video_info_from_caps (&info, caps))
+  if (shrbuf_video_info_from_caps (caps, &info, NULL, &modifier,
+          &self->dma_drm) && modifier == DRM_FORMAT_MOD_LINEAR)
     fourcc = shrbuf_v4l2_device_fourcc_for (self->dev,
         GST_VIDEO_INFO_FORMAT (&info), &emulated);
   if (fourcc == 0) {
@@ -557,6 +594,15 @@ set_up_buffers (GstShrbufSrc * self, gchar ** copy_reason)
   if (*copy_reason == NULL && !export_buffers (self, copy_reason))
     return FALSE;
   self->mode = *copy_reason ? SHRBUF_SRC_MODE_COPY : SHRBUF_SRC_MODE_EXPORT;
+  if (self->mode == SHRBUF_SRC_MODE_COPY && self->dma_drm) {
+    /* Copies go to system memory: DMA_DRM caps cannot describe them. */
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("Video device '%s' cannot "
+            "export its buffers, which DMA_DRM caps need", self->dev->path),
+        ("%s; ask for plain caps (video/x-raw,format=%s), which are copied",
+            *copy_reason, gst_video_format_to_string (GST_VIDEO_INFO_FORMAT
+                (&self->info))));
+    return FALSE;
+  }
   return self->mode == SHRBUF_SRC_MODE_EXPORT ||
       shrbuf_src_copy_start (&self->copy, self->dev, &self->fmt, &self->info,
       self->n_buffers, *copy_reason);
@@ -650,7 +696,7 @@ gst_shrbuf_src_decide_allocation (GstBaseSrc * src, GstQuery * query)
   if (!video_meta && self->mode == SHRBUF_SRC_MODE_EXPORT) {
     GstVideoInfo plain;
 
-    gst_video_info_from_caps (&plain, caps);
+    shrbuf_video_info_from_caps (caps, &plain, NULL, NULL, NULL);
     if (plain.stride[0] != self->info.stride[0]
         || plain.offset[1] != self->info.offset[1])
       GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Downstream does not read "

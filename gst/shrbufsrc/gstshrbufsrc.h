@@ -71,6 +71,7 @@ struct _GstShrbufSrc
 
   /* The configuration streaming now; see configure(). */
   GstCaps *caps;                /* negotiated */
+  gboolean dma_drm;             /* the caps are DMA_DRM (GStreamer >= 1.24) */
   guint padding_right;          /* asked for by downstream */
   GstVideoInfo info;            /* with the driver's strides and offsets */
   ShrbufV4l2Format fmt;

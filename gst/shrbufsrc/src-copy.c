@@ -50,6 +50,7 @@
 
 #include "src-copy.h"
 #include "frame-copy.h"
+#include "dma-drm.h"
 
 #include <string.h>
 
@@ -154,7 +155,7 @@ shrbuf_src_copy_decide_pool (ShrbufSrcCopy * copy, GstQuery * query,
 {
   GstStructure *config;
 
-  gst_video_info_from_caps (&copy->pool_info, caps);
+  shrbuf_video_info_from_caps (caps, &copy->pool_info, NULL, NULL, NULL);
   size = MAX (size, copy->pool_info.size);
   if (pool) {
     config = gst_buffer_pool_get_config (pool);

@@ -18,8 +18,10 @@
 
 #include "v4l2-device.h"
 #include "formats.h"
+#include "dma-drm.h"
 #include "retry.h"
 
+#include <drm_fourcc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -297,10 +299,34 @@ append_sizes (ShrbufV4l2Device * dev, GstCaps * caps, guint32 fourcc,
   gst_caps_append_structure (caps, s);
 }
 
+GstCaps *
+shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated)
+{
+  GstCaps *dma = gst_caps_new_empty ();
+  guint i;
+
+  for (i = 0; i < gst_caps_get_size (native); i++) {
+    const GstStructure *s = gst_caps_get_structure (native, i);
+    const ShrbufFormat *sf = shrbuf_format_from_gst
+        (gst_video_format_from_string (gst_structure_get_string (s,
+                "format")));
+    ShrbufDrmFormat pair = { 0, DRM_FORMAT_MOD_LINEAR };
+
+    if (!sf)
+      continue;
+    pair.fourcc = sf->drm;
+    shrbuf_dma_drm_caps_append (dma, &pair, 1, s);
+  }
+  /* Simplified apart: gst_caps_simplify() does not keep the order. */
+  dma = gst_caps_merge (gst_caps_simplify (dma), gst_caps_simplify (native));
+  return gst_caps_merge (dma, gst_caps_simplify (emulated));
+}
+
 /* Every format the device offers, with its sizes and frame rates: the
- * driver's own formats first, then those libv4l2 only emulates
- * (V4L2_FMT_FLAG_EMULATED), whose pixels are converted into libv4l2's own
- * memory and can only be copied (see shrbuf_format_offer_order()). */
+ * driver's own formats first (on GStreamer >= 1.24 as DMA_DRM caps, then
+ * plain), then those libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED), whose
+ * pixels are converted into libv4l2's own memory and can only be copied
+ * (see shrbuf_format_offer_order()): plain caps only. */
 GstCaps *
 shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
 {
@@ -330,9 +356,7 @@ shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
   GST_DEBUG ("%u of %u formats map to GStreamer formats", n, descs->len);
   g_free (order);
   g_array_unref (descs);
-  /* Simplified apart: gst_caps_simplify() does not keep the order. */
-  return gst_caps_merge (gst_caps_simplify (caps),
-      gst_caps_simplify (emulated));
+  return shrbuf_v4l2_caps_offer (caps, emulated);
 }
 
 /* The device's fourcc for a GStreamer format; 0 if none. A multi-planar

@@ -33,11 +33,11 @@ static const guint32 argb_only[] = { DRM_FORMAT_ARGB8888 };
 /* Like vkms with overlays: a primary, overlays, a cursor, one CRTC; plane
  * 40 can only go on a second CRTC. */
 static const ShrbufPlaneDesc vkms_like[] = {
-  {31, DRM_PLANE_TYPE_PRIMARY, 0x1, xr24_only, 1},
-  {40, DRM_PLANE_TYPE_OVERLAY, 0x2, yuv_formats, 2},
-  {41, DRM_PLANE_TYPE_OVERLAY, 0x1, overlay_formats, 3},
-  {42, DRM_PLANE_TYPE_OVERLAY, 0x1, yuv_formats, 2},
-  {50, DRM_PLANE_TYPE_CURSOR, 0x1, argb_only, 1},
+  {31, DRM_PLANE_TYPE_PRIMARY, 0x1, xr24_only, 1, NULL, 0},
+  {40, DRM_PLANE_TYPE_OVERLAY, 0x2, yuv_formats, 2, NULL, 0},
+  {41, DRM_PLANE_TYPE_OVERLAY, 0x1, overlay_formats, 3, NULL, 0},
+  {42, DRM_PLANE_TYPE_OVERLAY, 0x1, yuv_formats, 2, NULL, 0},
+  {50, DRM_PLANE_TYPE_CURSOR, 0x1, argb_only, 1, NULL, 0},
 };
 
 /* Like cirrus: one primary plane. */
@@ -46,15 +46,15 @@ static const guint32 cirrus_formats[] = { DRM_FORMAT_RGB565,
 };
 
 static const ShrbufPlaneDesc cirrus_like[] = {
-  {32, DRM_PLANE_TYPE_PRIMARY, 0x1, cirrus_formats, 3},
+  {32, DRM_PLANE_TYPE_PRIMARY, 0x1, cirrus_formats, 3, NULL, 0},
 };
 
 static guint32
 chosen (const ShrbufPlaneDesc * planes, guint n, guint crtc, guint32 format,
     guint32 plane_id, gboolean prefer_primary)
 {
-  gint i = shrbuf_choose_plane (planes, n, crtc, format, plane_id,
-      prefer_primary);
+  gint i = shrbuf_choose_plane (planes, n, crtc, format,
+      DRM_FORMAT_MOD_LINEAR, plane_id, prefer_primary);
 
   return i < 0 ? 0 : planes[i].id;
 }
@@ -164,6 +164,120 @@ mode (guint w, guint h, guint refresh, gboolean preferred)
   g_snprintf (m.name, sizeof (m.name), "%ux%u", w, h);
   return m;
 }
+
+/* Like a driver with modifiers: the primary plane's IN_FORMATS has XR24
+ * linear and X-tiled and NV12 linear; the overlay has no blob (linear
+ * only); the cursor is never offered. */
+#define X_TILED G_GUINT64_CONSTANT (0x0100000000000001)
+static const guint32 tiled_formats[] = { DRM_FORMAT_XRGB8888,
+  DRM_FORMAT_NV12
+};
+
+static const ShrbufDrmFormat tiled_pairs[] = {
+  {DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_LINEAR},
+  {DRM_FORMAT_XRGB8888, X_TILED},
+  {DRM_FORMAT_NV12, DRM_FORMAT_MOD_LINEAR},
+};
+
+static const ShrbufPlaneDesc modifier_planes[] = {
+  {60, DRM_PLANE_TYPE_PRIMARY, 0x1, tiled_formats, 2, tiled_pairs, 3},
+  {61, DRM_PLANE_TYPE_OVERLAY, 0x1, overlay_formats, 3, NULL, 0},
+  {62, DRM_PLANE_TYPE_CURSOR, 0x1, argb_only, 1, NULL, 0},
+};
+
+static guint32
+chosen_mod (guint32 format, guint64 modifier, guint32 plane_id)
+{
+  gint i = shrbuf_choose_plane (modifier_planes,
+      G_N_ELEMENTS (modifier_planes), 0, format, modifier, plane_id, FALSE);
+
+  return i < 0 ? 0 : modifier_planes[i].id;
+}
+
+/* A plane takes a modifier only if its IN_FORMATS lists it; without the
+ * blob, linear only. */
+GST_START_TEST (test_plane_modifiers)
+{
+  fail_unless_equals_int (chosen_mod (DRM_FORMAT_XRGB8888,
+          DRM_FORMAT_MOD_LINEAR, 0), 61);
+  fail_unless_equals_int (chosen_mod (DRM_FORMAT_XRGB8888, X_TILED, 0), 60);
+  fail_unless_equals_int (chosen_mod (DRM_FORMAT_XRGB8888, X_TILED, 61), 0);
+  fail_unless_equals_int (chosen_mod (DRM_FORMAT_NV12, X_TILED, 0), 0);
+  fail_unless_equals_int (chosen_mod (DRM_FORMAT_NV12,
+          DRM_FORMAT_MOD_LINEAR, 0), 60);
+  fail_unless (shrbuf_plane_takes (&modifier_planes[1], DRM_FORMAT_RGB565,
+          DRM_FORMAT_MOD_LINEAR));
+  fail_if (shrbuf_plane_takes (&modifier_planes[1], DRM_FORMAT_RGB565,
+          X_TILED));
+  /* The blob, not the format list, decides for a plane that has one. */
+  fail_if (shrbuf_plane_takes (&modifier_planes[0], DRM_FORMAT_NV12, X_TILED));
+}
+
+GST_END_TEST;
+
+/* The pairs the sink's DMA_DRM caps list: exactly the usable planes'
+ * (no cursor, not another CRTC's), each once, in the table's order, and
+ * the caps built from them list them all. */
+GST_START_TEST (test_plane_pairs)
+{
+  const ShrbufDrmFormat want[] = {
+    {DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_LINEAR},
+    {DRM_FORMAT_XRGB8888, X_TILED},
+    {DRM_FORMAT_ARGB8888, DRM_FORMAT_MOD_LINEAR},
+    {DRM_FORMAT_RGB565, DRM_FORMAT_MOD_LINEAR},
+    {DRM_FORMAT_NV12, DRM_FORMAT_MOD_LINEAR},
+  };
+  GArray *pairs = shrbuf_planes_drm_formats (modifier_planes,
+      G_N_ELEMENTS (modifier_planes), 0);
+  GstStructure *fields = gst_structure_new ("video/x-raw",
+      "width", G_TYPE_INT, 1024, "height", G_TYPE_INT, 768, NULL);
+  GstCaps *caps = gst_caps_new_empty ();
+  guint i;
+
+  fail_unless_equals_int (pairs->len, G_N_ELEMENTS (want));
+  for (i = 0; i < pairs->len; i++) {
+    const ShrbufDrmFormat *p = &g_array_index (pairs, ShrbufDrmFormat, i);
+
+    fail_unless (p->fourcc == want[i].fourcc
+        && p->modifier == want[i].modifier, "pair %u: %" GST_FOURCC_FORMAT
+        ":0x%" G_GINT64_MODIFIER "x", i, GST_FOURCC_ARGS (p->fourcc),
+        p->modifier);
+  }
+
+  shrbuf_dma_drm_caps_append (caps, (ShrbufDrmFormat *) pairs->data,
+      pairs->len, fields);
+  if (shrbuf_dma_drm_supported ()) {
+    const GValue *list = gst_structure_get_value (gst_caps_get_structure
+        (caps, 0), "drm-format");
+
+    fail_unless_equals_int (gst_caps_get_size (caps), 1);
+    fail_unless_equals_int (gst_value_list_get_size (list), pairs->len);
+    for (i = 0; i < pairs->len; i++) {
+      gchar *str = shrbuf_drm_format_to_string (want[i].fourcc,
+          want[i].modifier);
+
+      fail_unless_equals_string (g_value_get_string
+          (gst_value_list_get_value (list, i)), str);
+      g_free (str);
+    }
+  } else {
+    fail_unless (gst_caps_is_empty (caps));
+  }
+  gst_caps_unref (caps);
+  gst_structure_free (fields);
+  g_array_unref (pairs);
+
+  /* Plane 40 of vkms_like only on CRTC 1: NV12 and YUYV, linear. */
+  pairs = shrbuf_planes_drm_formats (vkms_like, G_N_ELEMENTS (vkms_like), 1);
+  fail_unless_equals_int (pairs->len, 2);
+  fail_unless (g_array_index (pairs, ShrbufDrmFormat, 0).fourcc ==
+      DRM_FORMAT_YUYV);
+  fail_unless (g_array_index (pairs, ShrbufDrmFormat, 1).fourcc ==
+      DRM_FORMAT_NV12);
+  g_array_unref (pairs);
+}
+
+GST_END_TEST;
 
 GST_START_TEST (test_mode_choice)
 {
@@ -452,6 +566,8 @@ shrbufsink_suite (void)
   tcase_add_test (tc, test_plane_primary_only);
   tcase_add_test (tc, test_plane_never_cursor_automatically);
   tcase_add_test (tc, test_plane_by_id);
+  tcase_add_test (tc, test_plane_modifiers);
+  tcase_add_test (tc, test_plane_pairs);
   tcase_add_test (tc, test_mode_choice);
   tcase_add_test (tc, test_template_is_format_table);
   tcase_add_test (tc, test_properties);

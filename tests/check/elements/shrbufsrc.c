@@ -27,6 +27,8 @@
 #include "gstshrbufsrc.h"
 #include "frame-copy.h"
 #include "v4l2-layout.h"
+#include "v4l2-device.h"
+#include "dma-drm.h"
 
 #define SIZE 8192
 
@@ -660,6 +662,86 @@ GST_START_TEST (test_layout_refused)
 
 GST_END_TEST;
 
+/* The caps offered: on GStreamer >= 1.24 a linear DMA_DRM twin of each
+ * format the driver has (not of those libv4l2 emulates, which are
+ * copied), first; then the plain caps, as on 1.22. */
+GST_START_TEST (test_caps_offer)
+{
+  GstCaps *native = gst_caps_from_string ("video/x-raw,format=YUY2,"
+      "width=640,height=480,framerate=30/1; video/x-raw,format=BGRx,"
+      "width=[1,1920],height=[1,1080],framerate=[0/1,60/1]");
+  GstCaps *emulated = gst_caps_from_string ("video/x-raw,format=RGB,"
+      "width=640,height=480,framerate=30/1");
+  GstCaps *plain = gst_caps_merge (gst_caps_copy (native),
+      gst_caps_copy (emulated));
+  GstCaps *caps = shrbuf_v4l2_caps_offer (native, emulated), *rest;
+  guint n_dma = shrbuf_dma_drm_supported ()? 2 : 0, i;
+
+  GST_INFO ("offered %" GST_PTR_FORMAT, caps);
+  fail_unless_equals_int (gst_caps_get_size (caps), n_dma + 3);
+  for (i = 0; i < n_dma; i++) {
+    const GstStructure *s = gst_caps_get_structure (caps, i);
+    const GstStructure *twin = gst_caps_get_structure (plain, i);
+    gint w;
+
+    fail_unless (gst_caps_features_contains (gst_caps_get_features (caps,
+                i), GST_CAPS_FEATURE_MEMORY_DMABUF));
+    fail_unless_equals_string (gst_structure_get_string (s, "format"),
+        "DMA_DRM");
+    fail_unless_equals_string (gst_structure_get_string (s, "drm-format"),
+        i == 0 ? "YUYV" : "XR24");
+    fail_unless (gst_value_compare (gst_structure_get_value (s, "width"),
+            gst_structure_get_value (twin, "width")) == GST_VALUE_EQUAL);
+    fail_unless (gst_value_compare (gst_structure_get_value (s,
+                "framerate"), gst_structure_get_value (twin, "framerate"))
+        == GST_VALUE_EQUAL);
+    if (i == 0)
+      fail_unless (gst_structure_get_int (s, "height", &w) && w == 480);
+  }
+  rest = gst_caps_copy_nth (caps, n_dma);
+  for (i = n_dma + 1; i < gst_caps_get_size (caps); i++)
+    gst_caps_append (rest, gst_caps_copy_nth (caps, i));
+  fail_unless (gst_caps_is_strictly_equal (rest, plain));
+  gst_caps_unref (rest);
+  gst_caps_unref (plain);
+  gst_caps_unref (caps);
+}
+
+GST_END_TEST;
+
+/* With no device, fixate wants BGRx; of DMA_DRM and plain caps allowed
+ * alike, the DMA_DRM ones (first), with drm-format fixated. */
+GST_START_TEST (test_fixate_dma_drm)
+{
+  GstElement *src = gst_element_factory_make ("shrbufsrc", NULL);
+  GstBaseSrcClass *klass = GST_BASE_SRC_GET_CLASS (src);
+  GstCaps *caps = gst_caps_from_string ("video/x-raw(memory:DMABuf),"
+      "format=DMA_DRM,drm-format={YUYV,XR24},width=[1,1920],"
+      "height=[1,1080],framerate=[0/1,60/1]; video/x-raw,"
+      "format={YUY2,BGRx},width=[1,1920],height=[1,1080],"
+      "framerate=[0/1,60/1]");
+  GstStructure *s;
+  GstVideoInfo info;
+  guint32 fourcc;
+  guint64 modifier;
+  gboolean dma_drm;
+
+  caps = klass->fixate (GST_BASE_SRC (src), caps);
+  GST_INFO ("fixated %" GST_PTR_FORMAT, caps);
+  fail_unless (gst_caps_is_fixed (caps));
+  s = gst_caps_get_structure (caps, 0);
+  fail_unless_equals_string (gst_structure_get_string (s, "drm-format"),
+      "XR24");
+  fail_unless (shrbuf_video_info_from_caps (caps, &info, &fourcc, &modifier,
+          &dma_drm));
+  fail_unless (dma_drm);
+  fail_unless_equals_int (GST_VIDEO_INFO_FORMAT (&info), GST_VIDEO_FORMAT_BGRx);
+  gst_caps_unref (caps);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 static Suite *
 shrbufsrc_suite (void)
 {
@@ -681,6 +763,9 @@ shrbufsrc_suite (void)
   tcase_add_test (tc, test_layout_single_plane);
   tcase_add_test (tc, test_layout_multi_plane);
   tcase_add_test (tc, test_layout_refused);
+  tcase_add_test (tc, test_caps_offer);
+  if (shrbuf_dma_drm_supported ())
+    tcase_add_test (tc, test_fixate_dma_drm);
   return s;
 }
 
