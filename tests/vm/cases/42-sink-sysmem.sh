@@ -35,7 +35,7 @@ gst_stop sysmem-vkms
 for run in sysmem-pool sysmem-copy sysmem-vkms; do
   note "$run: shown $(sink_stat $run shown), imported $(sink_stat $run imported), copied $(sink_stat $run copied), dropped $(sink_stat $run dropped)"
 done
-warnings=$(grep -c 'WARNING: from element .*Copying frames into scanout memory' sysmem-copy.gst.log)
+warnings=$(grep -c 'WARNING: from element .*Copying frames into scanout memory' sysmem-copy.out.log)
 note "copy warning: $(grep -o 'Copying frames into scanout memory.*' sysmem-copy.gst.log | head -1)"
 [ "$(sink_stat sysmem-pool shown)" -gt 0 ] || fail "videotestsrc: no frame shown"
 [ "$(sink_stat sysmem-pool copied)" -eq 0 ] || fail "videotestsrc: frames copied"

@@ -134,8 +134,38 @@ dmabuf_count () {
 # sink_caps NAME FIELD: a field of the caps shrbufsink's pad took, from a
 # gst-launch-1.0 -v log.
 sink_caps () {
-  grep 'shrbufsink0.GstPad:sink: caps = ' "$1.out.log" | tail -1 | tr ',' '\n' \
-    | sed -n "s/^ *$2=([a-z]*)\([^ ;]*\).*/\1/p"
+  elem_caps "$1" shrbufsink0 "$2"
+}
+
+# elem_caps NAME ELEMENT FIELD: FIELD of the last caps on ELEMENT's sink pad
+# in NAME's -v output.
+elem_caps () {
+  grep "$2.GstPad:sink: caps = " "$1.out.log" | tail -1 | tr ',' '\n' \
+    | sed -n "s/^ *$3=([a-z]*)\([^ ;]*\).*/\1/p"
+}
+
+# gst_dma_drm: true when this GStreamer describes dma-bufs with DMA_DRM caps
+# (1.24 and later), where the elements negotiate them.
+gst_dma_drm () {
+  _minor=$(gst-launch-1.0 --version | sed -n 's/^gst-launch-1.0 version 1\.\([0-9]*\)\..*/\1/p' | head -1)
+  [ "${_minor:-0}" -ge 24 ]
+}
+
+# sink_format NAME: the video format of shrbufsink's last caps in NAME's
+# -v output: the format of plain caps, or for DMA_DRM caps the format of
+# their linear drm-format, as "DMA_DRM:" and the format (DMA_DRM:BGRx).
+sink_format () {
+  _f=$(sink_caps "$1" format)
+  [ "$_f" = DMA_DRM ] || { echo "$_f"; return; }
+  case "$(sink_caps "$1" drm-format)" in
+    XR24) echo DMA_DRM:BGRx ;;
+    AR24) echo DMA_DRM:BGRA ;;
+    XB24) echo DMA_DRM:RGBx ;;
+    RG16) echo DMA_DRM:RGB16 ;;
+    YUYV) echo DMA_DRM:YUY2 ;;
+    NV12) echo DMA_DRM:NV12 ;;
+    *) echo "DMA_DRM:?$(sink_caps "$1" drm-format)" ;;
+  esac
 }
 
 # --- v4l2loopback: a capture device without VIDIOC_EXPBUF ---

@@ -3,6 +3,12 @@
  *
  *   gstrun [--seconds S] [--cycles N] [--stats NAME]... [--steady N]
  *       [--wait-first W] PIPELINE...
+ *   gstrun --query-caps NAME PIPELINE...
+ *
+ * With --query-caps, element NAME alone goes to PAUSED (a sink opens its
+ * device on the way: it then waits for a preroll that does not come), the
+ * caps its sink pad accepts are printed as "caps: <caps>", and it goes back
+ * to NULL.
  *
  * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
  * for S seconds (default 2; fractions allowed) or until EOS or an error,
@@ -149,10 +155,36 @@ wait_first (GstBus * bus, Steady * st, gdouble wait_s, gboolean * stop)
   return failed;
 }
 
+static int
+query_caps (GstElement * pipeline, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  GstPad *pad = e ? gst_element_get_static_pad (e, "sink") : NULL;
+  GstCaps *caps;
+  gchar *str;
+
+  if (!pad || gst_element_set_state (e,
+          GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE) {
+    fprintf (stderr, "gstrun: no element %s with a sink pad, or no PAUSED\n",
+        name);
+    return 1;
+  }
+  caps = gst_pad_query_caps (pad, NULL);
+  str = gst_caps_to_string (caps);
+  printf ("caps: %s\n", str);
+  g_free (str);
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   gdouble seconds = 2, wait_s = 0;
+  const gchar *query_name = NULL;
   gint cycles = 1, i, c;
   const gchar *stats_names[8];
   guint n_stats = 0, k;
@@ -177,6 +209,8 @@ main (int argc, char **argv)
       steady.from = atoi (argv[i + 1]);
     else if (strcmp (argv[i], "--wait-first") == 0)
       wait_s = g_ascii_strtod (argv[i + 1], NULL);
+    else if (strcmp (argv[i], "--query-caps") == 0)
+      query_name = argv[i + 1];
   }
   if (i >= argc) {
     fprintf (stderr, "usage: gstrun [--seconds S] [--cycles N] "
@@ -190,6 +224,8 @@ main (int argc, char **argv)
     fprintf (stderr, "gstrun: %s\n", err->message);
     return 2;
   }
+  if (query_name)
+    return query_caps (pipeline, query_name);
   if ((steady.from > 0 || wait_s > 0) && !steady_watch (pipeline, &steady)) {
     fprintf (stderr, "gstrun: --steady and --wait-first need a sink with a "
         "sink pad\n");

@@ -19,6 +19,11 @@
  *       REQBUFS(MMAP, 4) on the device's capture queue, then VIDIOC_EXPBUF
  *       of buffer 0 as a streaming application would; prints "0" when the
  *       driver gave a dma-buf fd, else the errno name EXPBUF failed with.
+ *   vmtool in-formats CARD
+ *       prints each format and modifier the card's planes (cursors left
+ *       out) take, once each, as "FOURCC" (linear) or "FOURCC:0xMODIFIER",
+ *       from their IN_FORMATS blobs (linear formats for a plane without
+ *       one), as GStreamer writes a drm-format.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +36,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/videodev2.h>
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
 
 static unsigned char *
 read_file (const char *path, size_t *len)
@@ -279,6 +287,86 @@ expbuf (int argc, char **argv)
   return 0;
 }
 
+/* Appends "FOURCC[:0xMOD]" to @seen (a newline-separated list) if new. */
+static void
+add_pair (char *seen, size_t size, uint32_t fourcc, uint64_t modifier)
+{
+  char pair[32], line[34];
+
+  if (modifier == DRM_FORMAT_MOD_LINEAR)
+    snprintf (pair, sizeof (pair), "%.4s", (const char *) &fourcc);
+  else
+    snprintf (pair, sizeof (pair), "%.4s:0x%016llx", (const char *) &fourcc,
+        (unsigned long long) modifier);
+  snprintf (line, sizeof (line), "\n%s\n", pair);
+  if (strstr (seen, line) == NULL && strlen (seen) + strlen (pair) + 2 < size) {
+    strcat (seen, pair);
+    strcat (seen, "\n");
+    printf ("%s\n", pair);
+  }
+}
+
+/* The plane's property @name, 0 if it has none. */
+static uint64_t
+plane_prop (int fd, uint32_t plane_id, const char *name)
+{
+  drmModeObjectProperties *props = drmModeObjectGetProperties (fd, plane_id,
+      DRM_MODE_OBJECT_PLANE);
+  uint64_t value = 0;
+  uint32_t i;
+
+  for (i = 0; props && i < props->count_props; i++) {
+    drmModePropertyRes *p = drmModeGetProperty (fd, props->props[i]);
+
+    if (p && strcmp (p->name, name) == 0)
+      value = props->prop_values[i];
+    drmModeFreeProperty (p);
+  }
+  drmModeFreeObjectProperties (props);
+  return value;
+}
+
+static int
+in_formats (int argc, char **argv)
+{
+  static char seen[65536] = "\n";
+  char path[64];
+  drmModePlaneRes *res;
+  uint32_t i, f;
+  int fd;
+
+  (void) argc;
+  snprintf (path, sizeof (path), "/dev/dri/card%s", argv[1]);
+  fd = open (path, O_RDWR | O_CLOEXEC);
+  if (fd < 0 || drmSetClientCap (fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) != 0
+      || (res = drmModeGetPlaneResources (fd)) == NULL) {
+    fprintf (stderr, "vmtool: %s: %s\n", path, strerror (errno));
+    return 1;
+  }
+  for (i = 0; i < res->count_planes; i++) {
+    drmModePlane *plane = drmModeGetPlane (fd, res->planes[i]);
+    uint64_t blob_id = plane_prop (fd, res->planes[i], "IN_FORMATS");
+    drmModePropertyBlobRes *blob = blob_id ?
+        drmModeGetPropertyBlob (fd, (uint32_t) blob_id) : NULL;
+    drmModeFormatModifierIterator iter = { 0 };
+
+    if (plane && plane_prop (fd, res->planes[i], "type") != DRM_PLANE_TYPE_CURSOR) {
+      if (blob)
+        while (drmModeFormatModifierBlobIterNext (blob, &iter))
+          add_pair (seen, sizeof (seen), iter.fmt, iter.mod);
+      else
+        for (f = 0; f < plane->count_formats; f++)
+          add_pair (seen, sizeof (seen), plane->formats[f],
+              DRM_FORMAT_MOD_LINEAR);
+    }
+    drmModeFreePropertyBlob (blob);
+    drmModeFreePlane (plane);
+  }
+  drmModeFreePlaneResources (res);
+  close (fd);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -292,8 +380,10 @@ main (int argc, char **argv)
     return ioctl_errno (argc - 1, argv + 1);
   if (argc >= 3 && strcmp (argv[1], "expbuf") == 0)
     return expbuf (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "in-formats") == 0)
+    return in_formats (argc - 1, argv + 1);
   fprintf (stderr, "usage: vmtool cmp-frame SHOT.ppm FRAME.raw W H FOURCC "
       "[STRIDE] | crc DATA [SAME] | rusage OUT CMD... | ioctl-errno DEVICE CMD "
-      "| expbuf DEVICE\n");
+      "| expbuf DEVICE | in-formats CARD\n");
   return 2;
 }
