@@ -300,12 +300,13 @@ append_sizes (ShrbufV4l2Device * dev, GstCaps * caps, guint32 fourcc,
 }
 
 GstCaps *
-shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated)
+shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated,
+    gboolean exportable)
 {
   GstCaps *dma = gst_caps_new_empty ();
   guint i;
 
-  for (i = 0; i < gst_caps_get_size (native); i++) {
+  for (i = 0; exportable && i < gst_caps_get_size (native); i++) {
     const GstStructure *s = gst_caps_get_structure (native, i);
     const ShrbufFormat *sf = shrbuf_format_from_gst
         (gst_video_format_from_string (gst_structure_get_string (s,
@@ -322,9 +323,32 @@ shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated)
   return gst_caps_merge (dma, gst_caps_simplify (emulated));
 }
 
+/* Whether the driver's buffers can be exported, tried as capture will do
+ * it: REQBUFS(MMAP, 1), EXPBUF of buffer 0 (its fd closed at once),
+ * REQBUFS(0). A driver without EXPBUF (v4l2loopback) says ENOTTY. A queue
+ * that cannot be tried now (busy) counts as exportable: capture finds out
+ * and says so. */
+static gboolean
+probe_export (ShrbufV4l2Device * dev)
+{
+  guint count = 1;
+  gint fd;
+
+  if (!shrbuf_v4l2_device_request_buffers (dev, &count, NULL, NULL)
+      || count == 0)
+    return TRUE;
+  fd = shrbuf_v4l2_device_export (dev, 0, 0, NULL);
+  if (fd >= 0)
+    close (fd);
+  count = 0;
+  shrbuf_v4l2_device_request_buffers (dev, &count, NULL, NULL);
+  GST_DEBUG ("EXPBUF %s", fd >= 0 ? "works" : g_strerror (-fd));
+  return fd >= 0;
+}
+
 /* Every format the device offers, with its sizes and frame rates: the
- * driver's own formats first (on GStreamer >= 1.24 as DMA_DRM caps, then
- * plain), then those libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED), whose
+ * driver's own formats first (on GStreamer >= 1.24 as DMA_DRM caps when its
+ * buffers can be exported, then plain), then those libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED), whose
  * pixels are converted into libv4l2's own memory and can only be copied
  * (see shrbuf_format_offer_order()): plain caps only. */
 GstCaps *
@@ -356,7 +380,7 @@ shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev)
   GST_DEBUG ("%u of %u formats map to GStreamer formats", n, descs->len);
   g_free (order);
   g_array_unref (descs);
-  return shrbuf_v4l2_caps_offer (caps, emulated);
+  return shrbuf_v4l2_caps_offer (caps, emulated, probe_export (dev));
 }
 
 /* The device's fourcc for a GStreamer format; 0 if none. A multi-planar

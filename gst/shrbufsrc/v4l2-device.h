@@ -74,13 +74,14 @@ void shrbuf_v4l2_device_free (ShrbufV4l2Device * dev);
  * order of shrbuf_v4l2_caps_offer (). A new reference. */
 GstCaps *shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev);
 
-/* Pure: the caps to offer from @native (the driver's own formats, which
- * can be exported) and @emulated (libv4l2's, which are copied), one
- * format a structure, both taken: on GStreamer >= 1.24 first a DMA_DRM
- * twin of each @native structure (its DRM fourcc, linear: MMAP buffers
- * are; the same sizes and rates), then @native, then @emulated, each
- * simplified apart. A new reference. */
-GstCaps *shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated);
+/* Pure: the caps to offer from @native (the driver's own formats) and
+ * @emulated (libv4l2's, which are copied), one format a structure, both
+ * taken: on GStreamer >= 1.24, when the driver's buffers are @exportable,
+ * first a DMA_DRM twin of each @native structure (its DRM fourcc, linear:
+ * MMAP buffers are; the same sizes and rates), then @native, then
+ * @emulated, each simplified apart. A new reference. */
+GstCaps *shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated,
+    gboolean exportable);
 gboolean shrbuf_v4l2_device_get_format (ShrbufV4l2Device * dev,
     ShrbufV4l2Format * fmt, GError ** error);
 gboolean shrbuf_v4l2_device_set_format (ShrbufV4l2Device * dev,

@@ -664,7 +664,8 @@ GST_END_TEST;
 
 /* The caps offered: on GStreamer >= 1.24 a linear DMA_DRM twin of each
  * format the driver has (not of those libv4l2 emulates, which are
- * copied), first; then the plain caps, as on 1.22. */
+ * copied), first; then the plain caps, as on 1.22. A driver whose buffers
+ * cannot be exported gets the plain caps only. */
 GST_START_TEST (test_caps_offer)
 {
   GstCaps *native = gst_caps_from_string ("video/x-raw,format=YUY2,"
@@ -674,8 +675,13 @@ GST_START_TEST (test_caps_offer)
       "width=640,height=480,framerate=30/1");
   GstCaps *plain = gst_caps_merge (gst_caps_copy (native),
       gst_caps_copy (emulated));
-  GstCaps *caps = shrbuf_v4l2_caps_offer (native, emulated), *rest;
+  GstCaps *caps = shrbuf_v4l2_caps_offer (gst_caps_copy (native),
+      gst_caps_copy (emulated), TRUE), *rest, *unexported;
   guint n_dma = shrbuf_dma_drm_supported ()? 2 : 0, i;
+
+  unexported = shrbuf_v4l2_caps_offer (native, emulated, FALSE);
+  fail_unless (gst_caps_is_strictly_equal (unexported, plain));
+  gst_caps_unref (unexported);
 
   GST_INFO ("offered %" GST_PTR_FORMAT, caps);
   fail_unless_equals_int (gst_caps_get_size (caps), n_dma + 3);

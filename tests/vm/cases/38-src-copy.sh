@@ -24,11 +24,13 @@ note "EXPBUF after REQBUFS(MMAP): $LOOPBACK $loop_errno, vivid $vivid_errno (0: 
 
 # (2) The driver's own format, copied because it cannot be exported.
 pipe () { echo "shrbufsrc name=src device=$1 ! video/x-raw,format=$2,width=640,height=480 ! appsink name=sink"; }
-# perf_copies OUT: the source's GST_PERFORMANCE "frame copy" lines in OUT.
-perf_copies () { grep -c 'GST_PERFORMANCE .*copy_create:.* frame copy: ' "$1"; }
+# perf_copies X.out: the source's GST_PERFORMANCE "frame copy" lines, in
+# X.err: the tools' own output goes apart, GStreamer 1.26's debug lines
+# were seen cut by it in one file.
+perf_copies () { grep -c 'GST_PERFORMANCE .*copy_create:.* frame copy: ' "${1%.out}.err"; }
 GST_DEBUG_NO_COLOR=1 GST_DEBUG=GST_PERFORMANCE:6 \
-  $SRCCHECK frames 10 src-YUY2.raw "$(pipe "$LOOPBACK" YUY2)" > src-YUY2.out 2>&1 \
-  || { cat src-YUY2.out; fail "YUY2: srccheck failed"; }
+  $SRCCHECK frames 10 src-YUY2.raw "$(pipe "$LOOPBACK" YUY2)" > src-YUY2.out 2> src-YUY2.err \
+  || { cat src-YUY2.out src-YUY2.err; fail "YUY2: srccheck failed"; }
 note "YUY2: $(kv buffers src-YUY2.out) buffers, $(kv dmabuf src-YUY2.out) dma-buf, $(kv video_maps_playing src-YUY2.out) device mappings while playing; $(kv stats_stopped src-YUY2.out)"
 note "YUY2: $(kv warnings src-YUY2.out) warning: $(kv warning src-YUY2.out); $(perf_copies src-YUY2.out) GST_PERFORMANCE frame copy lines"
 [ "$(kv buffers src-YUY2.out)" -eq 10 ] || fail "YUY2: not 10 buffers"
@@ -52,8 +54,8 @@ cmp src-YUY2.raw writer-colors.raw || fail "YUY2: the frame differs from the wri
 loopback_stop
 loopback_frame white writer-white.raw
 loopback_start white
-$SRCCHECK frames 3 src-white.raw "$(pipe "$LOOPBACK" YUY2)" > src-white.out 2>&1 \
-  || { cat src-white.out; fail "white: srccheck failed"; }
+$SRCCHECK frames 3 src-white.raw "$(pipe "$LOOPBACK" YUY2)" > src-white.out 2> src-white.err \
+  || { cat src-white.out src-white.err; fail "white: srccheck failed"; }
 cmp -s src-white.raw writer-colors.raw && fail "another pattern gave the same bytes"
 cmp src-white.raw writer-white.raw || fail "white: the frame differs from the writer's"
 note "another pattern (white): bytes differ from colors, equal the writer's"
@@ -63,8 +65,8 @@ loopback_start colors
 # (3) Formats libv4l2 emulates from YUYV, offered after the driver's own:
 # copied, and byte for byte what libv4l2 gives v4l2src (which uses it with
 # GST_V4L2_USE_LIBV4L2=1).
-$SRCCHECK frames 1 "shrbufsrc name=src device=$LOOPBACK ! appsink name=sink" > src-fixate.out 2>&1 \
-  || { cat src-fixate.out; fail "no caps: srccheck failed"; }
+$SRCCHECK frames 1 "shrbufsrc name=src device=$LOOPBACK ! appsink name=sink" > src-fixate.out 2> src-fixate.err \
+  || { cat src-fixate.out src-fixate.err; fail "no caps: srccheck failed"; }
 note "no caps asked for: $(kv format src-fixate.out) (the driver's own before the emulated ones)"
 [ "$(kv format src-fixate.out)" = YUY2 ] || fail "fixation took an emulated format"
 for f in RGB:RGB3 I420:YU12; do
@@ -72,8 +74,8 @@ for f in RGB:RGB3 I420:YU12; do
   GST_V4L2_USE_LIBV4L2=1 gst-launch-1.0 -q v4l2src device="$LOOPBACK" num-buffers=1 \
     ! "video/x-raw,format=$gst,width=640,height=480" ! filesink location="ref-$gst.raw" \
     || fail "$gst: no reference from v4l2src through libv4l2"
-  $SRCCHECK frames 5 "src-$gst.raw" "$(pipe "$LOOPBACK" "$gst")" > "src-$gst.out" 2>&1 \
-    || { cat "src-$gst.out"; fail "$gst: srccheck failed"; }
+  $SRCCHECK frames 5 "src-$gst.raw" "$(pipe "$LOOPBACK" "$gst")" > "src-$gst.out" 2> "src-$gst.err" \
+    || { cat "src-$gst.out" "src-$gst.err"; fail "$gst: srccheck failed"; }
   note "$gst: $(kv warnings "src-$gst.out") warning: $(kv warning "src-$gst.out"); copied $(stat_field stats_stopped copied "src-$gst.out") of $(stat_field stats_stopped frames "src-$gst.out"), $(stat -c %s "src-$gst.raw") bytes, $(kv video_maps_playing "src-$gst.out") device mappings while playing"
   [ "$(kv warnings "src-$gst.out")" -eq 1 ] || fail "$gst: not one warning"
   [ "$(kv warning "src-$gst.out")" = "src: format $v4l2 is emulated by libv4l2, copying frames" ] \
@@ -96,12 +98,12 @@ GST_V4L2_USE_LIBV4L2=1 gst-launch-1.0 -q v4l2src device="$LOOPBACK" num-buffers=
   || fail "BGR: no reference from v4l2src through libv4l2"
 "$BUILD/tests/vm/gstrun" --seconds 12 --stats src --stats sink \
   shrbufsrc name=src device="$LOOPBACK" ! video/x-raw,format=BGR,width=640,height=480 \
-  ! shrbufsink name=sink > sink-BGR.out 2>&1 &
+  ! shrbufsink name=sink > sink-BGR.out 2> sink-BGR.err &
 run=$!
 wait_fb "$card" no
 sleep 1
 screendump sink-BGR
-wait $run || { cat sink-BGR.out; fail "BGR into shrbufsink: the pipeline failed"; }
+wait $run || { cat sink-BGR.out sink-BGR.err; fail "BGR into shrbufsink: the pipeline failed"; }
 src_stats=$(grep '^stats: GstShrbufSrcStats' sink-BGR.out)
 sink_stats=$(grep '^stats: application/x-shrbufsink-stats' sink-BGR.out)
 field () { echo "$1" | sed -n "s/.*[ ,]$2=(g*uint[0-9]*)\([0-9]*\).*/\1/p"; }
@@ -118,8 +120,8 @@ $VMTOOL cmp-frame sink-BGR.ppm ref-BGR.raw 640 480 BGR3 || fail "BGR into shrbuf
 # would fail here).
 vivid_reference ref-vivid.raw 640 480 YUYV
 GST_DEBUG_NO_COLOR=1 GST_DEBUG=GST_PERFORMANCE:6 \
-  $SRCCHECK frames 10 src-vivid.raw "$(pipe "$VIDEO" YUY2)" > src-vivid.out 2>&1 \
-  || { cat src-vivid.out; fail "vivid: srccheck failed"; }
+  $SRCCHECK frames 10 src-vivid.raw "$(pipe "$VIDEO" YUY2)" > src-vivid.out 2> src-vivid.err \
+  || { cat src-vivid.out src-vivid.err; fail "vivid: srccheck failed"; }
 note "vivid YUY2: $(kv dmabuf src-vivid.out) dma-buf, $(kv warnings src-vivid.out) warnings, $(kv video_maps_playing src-vivid.out) mappings, $(perf_copies src-vivid.out) GST_PERFORMANCE frame copy lines; $(kv stats_stopped src-vivid.out)"
 [ "$(stat_field stats_stopped copied src-vivid.out)" -eq 0 ] || fail "vivid: frames copied"
 [ "$(stat_field stats_stopped exported src-vivid.out)" -ge 10 ] || fail "vivid: not exported"
@@ -132,10 +134,10 @@ cmp src-vivid.raw ref-vivid.raw || fail "vivid: the frame differs from the refer
 # fds, dma-bufs and device mappings back to baseline.
 cycles=${SHRBUF_CASE_COPY_CYCLES:-20}
 for gst in YUY2 RGB; do
-  $SRCCHECK cycles "$cycles" "$(pipe "$LOOPBACK" "$gst")" > "src-cycles-$gst.out" 2>&1
+  $SRCCHECK cycles "$cycles" "$(pipe "$LOOPBACK" "$gst")" > "src-cycles-$gst.out" 2> "src-cycles-$gst.err"
   rc=$?
   note "$gst, $cycles cycles: $(kv buffers "src-cycles-$gst.out") buffers, $(kv warnings "src-cycles-$gst.out") warnings; after the first: $(grep '^baseline fds' "src-cycles-$gst.out"), $(kv baseline_video_maps "src-cycles-$gst.out") mappings; after the last: fds=$(kv fds "src-cycles-$gst.out") dmabufs=$(kv dmabufs "src-cycles-$gst.out") mappings=$(kv video_maps "src-cycles-$gst.out"); $(grep ^start "src-cycles-$gst.out"), pipeline freed: $(grep ^end "src-cycles-$gst.out")"
-  [ $rc -eq 0 ] || { tail -5 "src-cycles-$gst.out"; fail "$gst: counts not back to baseline (rc $rc)"; }
+  [ $rc -eq 0 ] || { tail -5 "src-cycles-$gst.out" "src-cycles-$gst.err"; fail "$gst: counts not back to baseline (rc $rc)"; }
   [ "$(kv buffers "src-cycles-$gst.out")" -eq $((cycles * 2)) ] || fail "$gst: not 2 buffers a cycle"
   [ "$(kv warnings "src-cycles-$gst.out")" -eq "$cycles" ] || fail "$gst: not one warning a cycle"
 done
