@@ -318,37 +318,38 @@ shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated,
     pair.fourcc = sf->drm;
     shrbuf_dma_drm_caps_append (dma, &pair, 1, s);
   }
-  /* Simplified apart: gst_caps_simplify() does not keep the order. */
-  dma = gst_caps_merge (gst_caps_simplify (dma), gst_caps_simplify (native));
+  /* Simplified apart: gst_caps_simplify() does not keep the order. The
+   * plain caps first: a peer that takes anything (appsink, fakesink)
+   * gets caps that every application reads; a peer that prefers DMA_DRM
+   * (shrbufsink, kmssink on 1.26) lists them first, and its order wins. */
+  dma = gst_caps_merge (gst_caps_simplify (native), gst_caps_simplify (dma));
   return gst_caps_merge (dma, gst_caps_simplify (emulated));
 }
 
-/* Whether the driver's buffers can be exported, tried as capture will do
- * it: REQBUFS(MMAP, 1), EXPBUF of buffer 0 (its fd closed at once),
- * REQBUFS(0). A driver without EXPBUF (v4l2loopback) says ENOTTY. A queue
- * that cannot be tried now (busy) counts as exportable: capture finds out
- * and says so. */
+/* Whether the driver's buffers can be exported, asked before any buffer
+ * exists so that nothing changes on the device: EXPBUF of buffer 0 then
+ * fails with ENOTTY on a driver without EXPBUF (v4l2loopback), and with
+ * EINVAL (no such buffer yet) on a videobuf2 driver, whose MMAP buffers
+ * every allocator can export. Capture still finds out for sure, and says
+ * so if it cannot. */
 static gboolean
 probe_export (ShrbufV4l2Device * dev)
 {
-  guint count = 1;
-  gint fd;
+  struct v4l2_exportbuffer exp = { 0, };
 
-  if (!shrbuf_v4l2_device_request_buffers (dev, &count, NULL, NULL)
-      || count == 0)
+  exp.type = dev->type;
+  exp.flags = O_CLOEXEC | O_RDWR;
+  if (raw_ioctl (dev->fd, VIDIOC_EXPBUF, &exp) == 0) {
+    close (exp.fd);
     return TRUE;
-  fd = shrbuf_v4l2_device_export (dev, 0, 0, NULL);
-  if (fd >= 0)
-    close (fd);
-  count = 0;
-  shrbuf_v4l2_device_request_buffers (dev, &count, NULL, NULL);
-  GST_DEBUG ("EXPBUF %s", fd >= 0 ? "works" : g_strerror (-fd));
-  return fd >= 0;
+  }
+  GST_DEBUG ("EXPBUF before REQBUFS: %s", g_strerror (errno));
+  return errno != ENOTTY;
 }
 
 /* Every format the device offers, with its sizes and frame rates: the
- * driver's own formats first (on GStreamer >= 1.24 as DMA_DRM caps when its
- * buffers can be exported, then plain), then those libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED), whose
+ * driver's own formats first (plain, then on GStreamer >= 1.24 as DMA_DRM
+ * caps too when its buffers can be exported), then those libv4l2 only emulates (V4L2_FMT_FLAG_EMULATED), whose
  * pixels are converted into libv4l2's own memory and can only be copied
  * (see shrbuf_format_offer_order()): plain caps only. */
 GstCaps *

@@ -76,10 +76,10 @@ GstCaps *shrbuf_v4l2_device_probe_caps (ShrbufV4l2Device * dev);
 
 /* Pure: the caps to offer from @native (the driver's own formats) and
  * @emulated (libv4l2's, which are copied), one format a structure, both
- * taken: on GStreamer >= 1.24, when the driver's buffers are @exportable,
- * first a DMA_DRM twin of each @native structure (its DRM fourcc, linear:
- * MMAP buffers are; the same sizes and rates), then @native, then
- * @emulated, each simplified apart. A new reference. */
+ * taken: @native; then on GStreamer >= 1.24, when the driver's buffers are
+ * @exportable, a DMA_DRM twin of each @native structure (its DRM fourcc,
+ * linear: MMAP buffers are; the same sizes and rates); then @emulated,
+ * each simplified apart. A new reference. */
 GstCaps *shrbuf_v4l2_caps_offer (GstCaps * native, GstCaps * emulated,
     gboolean exportable);
 gboolean shrbuf_v4l2_device_get_format (ShrbufV4l2Device * dev,
