@@ -19,7 +19,9 @@
  *   srccheck frames N [OUT.raw] PIPELINE
  *       pulls N buffers; writes the last one's planes, rows without their
  *       padding (read through GstVideoMeta), to OUT.raw. Prints the source's
- *       stats while playing ("stats=") and after NULL ("stats_stopped=").
+ *       stats while playing ("stats=") and after NULL ("stats_stopped="),
+ *       and the gaps in the sequence numbers of every buffer the source
+ *       pushed until then ("sequence_gaps=").
  *   srccheck cycles N PIPELINE
  *       N times: PLAYING, pull 2 buffers, NULL; the fd, dma-buf and device
  *       mapping counts after must equal those after the first cycle.
@@ -270,6 +272,38 @@ print_stats (GstElement * pipeline, const gchar * key)
   gst_object_unref (src);
 }
 
+/* Gaps in the sequence numbers (GST_BUFFER_OFFSET) of the buffers the
+ * source pushes: each frame the driver skipped, or the source dropped,
+ * leaves one. */
+static guint64 seq_gaps, seq_last;
+static gboolean seq_seen;
+
+static GstPadProbeReturn
+sequence_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint64 offset = GST_BUFFER_OFFSET (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  if (seq_seen && offset > seq_last + 1)
+    seq_gaps += offset - seq_last - 1;
+  seq_seen = TRUE;
+  seq_last = offset;
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_sequence (GstElement * pipeline)
+{
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstPad *pad = src ? gst_element_get_static_pad (src, "src") : NULL;
+
+  if (pad == NULL)
+    die ("no element named src with a src pad");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, sequence_probe, NULL,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+}
+
 static void
 print_counts (void)
 {
@@ -287,6 +321,7 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   GstClockTime last_ref = GST_CLOCK_TIME_NONE;
   guint64 i;
 
+  watch_sequence (pipeline);
   set_state (pipeline, GST_STATE_PLAYING);
   for (i = 0; i < n && (sample = pull (pipeline, sink)); i++) {
     GstBuffer *buf = gst_sample_get_buffer (sample);
@@ -333,6 +368,7 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   g_print ("qos=%u\nvideo_maps_playing=%u\n", n_qos, count_video_maps ());
   set_state (pipeline, GST_STATE_NULL);
   print_stats (pipeline, "stats_stopped");
+  g_print ("sequence_gaps=%" G_GUINT64_FORMAT "\n", seq_gaps);
   print_counts ();
   gst_object_unref (sink);
   gst_object_unref (pipeline);
