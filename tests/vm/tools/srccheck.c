@@ -20,8 +20,8 @@
  *       pulls N buffers; writes the last one's planes, rows without their
  *       padding (read through GstVideoMeta), to OUT.raw. Prints the source's
  *       stats while playing ("stats=") and after NULL ("stats_stopped="),
- *       and the gaps in the sequence numbers of every buffer the source
- *       pushed until then ("sequence_gaps=").
+ *       the buffers the source pushed until then ("pushed=") and the gaps
+ *       in their sequence numbers ("sequence_gaps=").
  *   srccheck cycles N PIPELINE
  *       N times: PLAYING, pull 2 buffers, NULL; the fd, dma-buf and device
  *       mapping counts after must equal those after the first cycle.
@@ -275,7 +275,7 @@ print_stats (GstElement * pipeline, const gchar * key)
 /* Gaps in the sequence numbers (GST_BUFFER_OFFSET) of the buffers the
  * source pushes: each frame the driver skipped, or the source dropped,
  * leaves one. */
-static guint64 seq_gaps, seq_last;
+static guint64 seq_gaps, seq_last, seq_pushed;
 static gboolean seq_seen;
 
 static GstPadProbeReturn
@@ -283,6 +283,7 @@ sequence_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   guint64 offset = GST_BUFFER_OFFSET (GST_PAD_PROBE_INFO_BUFFER (info));
 
+  seq_pushed++;
   if (seq_seen && offset > seq_last + 1)
     seq_gaps += offset - seq_last - 1;
   seq_seen = TRUE;
@@ -368,7 +369,8 @@ mode_frames (guint64 n, const gchar * out, const gchar * desc)
   g_print ("qos=%u\nvideo_maps_playing=%u\n", n_qos, count_video_maps ());
   set_state (pipeline, GST_STATE_NULL);
   print_stats (pipeline, "stats_stopped");
-  g_print ("sequence_gaps=%" G_GUINT64_FORMAT "\n", seq_gaps);
+  g_print ("sequence_gaps=%" G_GUINT64_FORMAT "\npushed=%" G_GUINT64_FORMAT
+      "\n", seq_gaps, seq_pushed);
   print_counts ();
   gst_object_unref (sink);
   gst_object_unref (pipeline);
