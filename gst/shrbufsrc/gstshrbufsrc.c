@@ -321,7 +321,8 @@ fixate_structure (GstShrbufSrc * self, GstStructure * s,
  * structure that best keeps the device as it is: the current format if
  * allowed, then the driver's own formats before those libv4l2 emulates
  * (which are copied), then the size nearest the current one, then
- * downstream's order (DMA_DRM before plain caps, as offered); then 30 fps.
+ * downstream's order (of DMA_DRM and plain caps alike, the first it lists;
+ * shrbufsrc offers plain caps first); then 30 fps.
  * The format of DMA_DRM caps is their drm-format, fixated the same way. */
 static GstCaps *
 gst_shrbuf_src_fixate (GstBaseSrc * src, GstCaps * caps)
