@@ -5,10 +5,12 @@
 # DMA_DRM caps (1.24 and later); before, it offers none. v4l2src !
 # shrbufsink and shrbufsrc ! kmssink on cirrus show vivid's frame pixel for
 # pixel with 0 copies, in DMA_DRM caps (XR24) where GStreamer has them, in
-# BGRx plain caps before.
+# BGRx plain caps before. Caps sent to shrbufsink without a query are
+# refused at caps time when no plane takes their modifier.
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 GSTRUN=$BUILD/tests/vm/gstrun
+SINKCAPS=$BUILD/tests/vm/sinkcaps
 # The DRM fourccs of gst/common/formats.c.
 table=" XR24 AR24 BX24 BA24 XB24 AB24 RG16 BG24 RG24 YUYV YVYU UYVY NV12 NV21 NV16 NV61 YU12 YV12 YU16 R8 "
 v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
@@ -38,6 +40,31 @@ for driver in cirrus vkms; do
     [ -z "$sink" ] || fail "$driver: DMA_DRM caps offered by GStreamer $(gst-launch-1.0 --version | head -1)"
   fi
 done
+
+# Caps sent without a query (sinkcaps): set_caps () itself refuses a
+# modifier no plane takes (X-tiled, which neither driver lists), at caps
+# time, with a negotiation error naming it; the same format linear is
+# taken.
+xtiled=0x0100000000000001
+dma_caps="video/x-raw(memory:DMABuf),format=DMA_DRM,width=640,height=480,framerate=30/1"
+if gst_dma_drm; then
+  for driver in cirrus vkms; do
+    ! grep -q "${xtiled#0x}" in-formats-$driver.txt || fail "$driver: a plane takes X-tiled"
+    $SINKCAPS $driver "$dma_caps,drm-format=XR24:$xtiled" > refuse-$driver.out 2>&1 \
+      || { cat refuse-$driver.out; fail "$driver: sinkcaps failed"; }
+    $SINKCAPS $driver "$dma_caps,drm-format=XR24" > take-$driver.out 2>&1 \
+      || { cat take-$driver.out; fail "$driver: sinkcaps failed"; }
+    note "$driver: XR24:$xtiled sent as caps: accepted $(kv accepted refuse-$driver.out), $(kv error refuse-$driver.out): $(kv message refuse-$driver.out); XR24 linear: accepted $(kv accepted take-$driver.out), $(kv errors take-$driver.out) errors"
+    [ "$(kv accepted refuse-$driver.out)" = 0 ] || fail "$driver: X-tiled caps accepted"
+    [ "$(kv errors refuse-$driver.out)" = 1 ] \
+      && [ "$(kv error refuse-$driver.out)" = "gst-core-error-quark 7" ] \
+      || fail "$driver: not one negotiation error for X-tiled caps"
+    kv message refuse-$driver.out | grep -q "XR24:$xtiled" \
+      || fail "$driver: the error does not name the modifier"
+    [ "$(kv accepted take-$driver.out)" = 1 ] && [ "$(kv errors take-$driver.out)" = 0 ] \
+      || fail "$driver: linear XR24 caps refused"
+  done
+fi
 
 card=$(dri_index cirrus)
 # show NAME ELEMENT: the screen, the caps ELEMENT's pad took and the copies,
