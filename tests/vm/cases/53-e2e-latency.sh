@@ -3,10 +3,12 @@
 # the capture time the sink used is the timestamp shrbufsrc read from the
 # driver for the same sequence number (exactly, in ns, from the reference
 # timestamp meta, not the PTS), and the latency is the flip time minus it.
+# The flips are page flips: one atomic commit sets the mode and the plane,
+# every frame after it only changes the primary plane's framebuffer.
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 
-GST_DEBUG_EXTRA=shrbufsrc:6,shrbufsink:5 gst_start e2e-latency shrbufsrc ! shrbufsink
+GST_DEBUG_EXTRA=shrbufsrc:6,shrbufsink:6 gst_start e2e-latency shrbufsrc ! shrbufsink
 wait_fb "$(dri_index cirrus)" yes
 sleep 2
 gst_stop e2e-latency
@@ -41,3 +43,11 @@ awk '
     printf "# %d flips, %d with latency = flip - driver timestamp (mean %d us), %d not\n", n, good, good ? sum / good / 1000 : 0, bad
     exit !(n >= 20 && bad == 0)
   }' e2e-latency.gst.log || fail "the sink's latency is not flip time minus the driver's timestamp"
+
+flips=$(grep -c 'page flip to framebuffer' e2e-latency.gst.log)
+atomics=$(grep -c 'atomic commit of framebuffer' e2e-latency.gst.log)
+shown=$(grep -c ':<shrbufsink0> flip: offset' e2e-latency.gst.log)
+note "$atomics atomic commit(s), $(grep -c 'atomic commit of framebuffer .*with a modeset' e2e-latency.gst.log) with a modeset; $flips page flips; $shown frames flipped"
+[ "$atomics" -eq 1 ] && grep -q 'atomic commit of framebuffer .*with a modeset' e2e-latency.gst.log \
+  || fail "not one atomic commit (the modeset)"
+[ "$flips" -ge $((shown - 1)) ] || fail "$flips page flips for $shown frames flipped"

@@ -8,12 +8,23 @@
 # and dropped come from the sink's stats, the source's drops from
 # shrbufsrc's stats (v4l2src's "lost frames" log lines), capture->flip
 # latency (p50, p99) from shrbufsink's stats (kmssink reports none).
+# The logged run is traced (strace, ioctls only) for the display updates
+# it asked the kernel for: page flips, atomic commits, SetPlane and SetCrtc
+# calls ("commits"; a sink that shows every frame makes at least 60).
 # Prints one "# result ..." line per run.
 #
 # Pipelines (SHRBUF_CASE_PIPELINES selects some, by key):
 #   a    v4l2src io-mode=dmabuf ! kmssink force-modesetting=true
-#   a2   the same with skip-vsync=true
+#   a2   the same with skip-vsync=true (with force-modesetting=true,
+#        kmssink then commits nothing after the first frame: see the
+#        "commits" count)
+#   ao   v4l2src io-mode=dmabuf ! kmssink plane-id=OVERLAY: the overlay
+#        plane shrbufsink takes, on the CRTC as fbcon lit it (1024x768),
+#        a SetPlane and a vblank wait a frame
+#   ao2  the same with skip-vsync=true: a SetPlane a frame
 #   c    shrbufsrc ! shrbufsink (the shrbuf module loaded)
+#   cm   shrbufsrc ! shrbufsink force-modesetting=true: the primary plane
+#        and a mode of the frame's size, as (a) has them
 #   c0   shrbufsrc pool=off ! shrbufsink (no shrbuf pool)
 #   vs   v4l2src io-mode=dmabuf ! shrbufsink (the sink swapped)
 #   sk   shrbufsrc ! kmssink force-modesetting=true (the source swapped)
@@ -30,10 +41,15 @@ frames=${SHRBUF_CASE_FRAMES:-300}
 runs=${SHRBUF_CASE_RUNS:-2}
 sizes=${SHRBUF_CASE_SIZES:-640x480 1280x720}
 display=${SHRBUF_CASE_DISPLAY:-vkms}
-pipelines=${SHRBUF_CASE_PIPELINES:-a a2 c c0 vs sk sk0 vf sf sf0 z}
+pipelines=${SHRBUF_CASE_PIPELINES:-a a2 ao ao2 c cm c0 vs sk sk0 vf sf sf0 z}
 steady_from=50
 v4l2-ctl -d "$VIDEO" -c osd_text_mode=2 || fail "cannot turn vivid's OSD off"
 [ -e /dev/shrbuf ] || fail "the shrbuf module is not loaded"
+# vkms' CRTC is lit by fbcon once a DRM client of vkms has closed; its
+# first overlay plane (vkms lists the primary, the overlays, the cursor) is
+# the one shrbufsink takes on it.
+modetest -M "$display" -c > /dev/null 2>&1
+overlay=$(sed -n 's/^plane\[\([0-9]*\)\].*/\1/p' "/sys/kernel/debug/dri/$(dri_index "$display")/state" | sed -n 2p)
 
 # pipeline KEY NUM_BUFFERS CAPS: the pipeline description.
 pipeline () {
@@ -45,7 +61,10 @@ pipeline () {
   case "$1" in
     a) echo "$_v ! $_k" ;;
     a2) echo "$_v ! $_k skip-vsync=true" ;;
+    ao) echo "$_v ! kmssink driver-name=$display plane-id=$overlay" ;;
+    ao2) echo "$_v ! kmssink driver-name=$display plane-id=$overlay skip-vsync=true" ;;
     c) echo "$_s ! $_h" ;;
+    cm) echo "$_s ! $_h force-modesetting=true" ;;
     c0) echo "$_s0 ! $_h" ;;
     vs) echo "$_v ! $_h" ;;
     sk) echo "$_s ! $_k" ;;
@@ -60,8 +79,8 @@ pipeline () {
 # stats_args KEY: gstrun's --stats for the elements whose stats are read.
 stats_args () {
   case "$1" in
-    a|a2) echo "--stats kmssink0" ;;
-    c|c0) echo "--stats shrbufsink0 --stats shrbufsrc0" ;;
+    a|a2|ao|ao2) echo "--stats kmssink0" ;;
+    c|c0|cm) echo "--stats shrbufsink0 --stats shrbufsrc0" ;;
     vs) echo "--stats shrbufsink0" ;;
     sk|sk0) echo "--stats kmssink0 --stats shrbufsrc0" ;;
     sf|sf0) echo "--stats shrbufsrc0" ;;
@@ -76,7 +95,7 @@ run () {
       > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: floorloop failed"; }
   else
     # shellcheck disable=SC2046,SC2086
-    "$BUILD/tests/vm/gstrun" --seconds 3600 --steady $steady_from $(stats_args "$2") \
+    ${trace:-} "$BUILD/tests/vm/gstrun" --seconds 3600 --steady $steady_from $(stats_args "$2") \
       $(pipeline "$2" "$3" "video/x-raw,format=BGRx,width=$4,height=$5") \
       > "$1.gst.log" 2>&1 || { tail -5 "$1.gst.log"; fail "$1: the pipeline failed"; }
   fi
@@ -91,10 +110,12 @@ for size in $sizes; do
   w=${size%x*}; h=${size#*x}
   for p in $pipelines; do
     n=bench-$p-$size
-    copies=-
+    copies=- commits=-
     if [ "$p" != z ]; then
-      GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$w" "$h"
+      trace="strace -f -qq -e trace=ioctl -o $n-log.strace" \
+        GST_DEBUG_NO_COLOR=1 GST_DEBUG="GST_PERFORMANCE:6,v4l2src:3" run "$n-log" "$p" 60 "$w" "$h"
       copies=$(frame_copies "$n-log")
+      commits=$(grep -cE 'DRM_IOCTL_MODE_(PAGE_FLIP|ATOMIC|SETPLANE|SETCRTC)' "$n-log.strace")
     fi
     for r in $(seq 1 "$runs"); do
       run "$n-$r" "$p" "$frames" "$w" "$h"
@@ -107,7 +128,7 @@ for size in $sizes; do
         z) shown=$(sed -n 's/^shown=\([0-9]*\).*/\1/p' "$log")
            dropped=$(sed -n 's/^shown=[0-9]* dropped=\([0-9]*\).*/\1/p' "$log") ;;
         vf|sf|sf0) shown=- dropped=- ;;
-        a|a2|sk|sk0) shown=$(field "$log" application/x-gst-base-sink-stats rendered)
+        a|a2|ao|ao2|sk|sk0) shown=$(field "$log" application/x-gst-base-sink-stats rendered)
            dropped=$(field "$log" application/x-gst-base-sink-stats dropped) ;;
         *) shown=$(field "$log" application/x-shrbufsink-stats shown)
            dropped=$(field "$log" application/x-shrbufsink-stats dropped)
@@ -115,10 +136,10 @@ for size in $sizes; do
            p99=$(field "$log" application/x-shrbufsink-stats latency-p99) ;;
       esac
       case "$p" in
-        c|c0|sk|sk0|sf|sf0) lost=$(field "$log" GstShrbufSrcStats dropped) ;;
-        a|a2|vs|vf) lost=$(grep -c 'lost frames detected' "$n-log.gst.log") ;;
+        c|c0|cm|sk|sk0|sf|sf0) lost=$(field "$log" GstShrbufSrcStats dropped) ;;
+        a|a2|ao|ao2|vs|vf) lost=$(grep -c 'lost frames detected' "$n-log.gst.log") ;;
       esac
-      echo "# result pipeline=$p size=$size run=$r frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=${lost:-?} copies=$copies cpu_steady_ns_per_frame=$steady latency_p50_ns=${p50:--} latency_p99_ns=${p99:--}"
+      echo "# result pipeline=$p size=$size run=$r frames=$frames shown=${shown:-?} dropped=${dropped:-?} lost_at_source=${lost:-?} copies=$copies commits=$commits cpu_steady_ns_per_frame=$steady latency_p50_ns=${p50:--} latency_p99_ns=${p99:--}"
     done
   done
 done
