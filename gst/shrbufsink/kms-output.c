@@ -1081,8 +1081,7 @@ commit_flip (ShrbufKmsOutput * out, guint32 fb_id, guint src_w, guint src_h,
 
   if (out->flip_refused || out->planes[out->plane].type !=
       DRM_PLANE_TYPE_PRIMARY || !placement_kept (out, placed))
-    return commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w,
-        dst_h);
+    return commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
   if (drmModePageFlip (out->fd, out->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT,
           out) == 0) {
     GST_LOG ("page flip to framebuffer %u on CRTC %u", fb_id, out->crtc_id);
