@@ -19,6 +19,7 @@
 #include <gst/gst.h>
 
 #include "shrbufsrc/gstshrbufsrc.h"
+#include "shrbufsrc/gstshrbufdeviceprovider.h"
 #include "shrbufsink/gstshrbufsink.h"
 
 static gboolean
@@ -28,6 +29,7 @@ plugin_init (GstPlugin * plugin)
 
   ret &= GST_ELEMENT_REGISTER (shrbufsrc, plugin);
   ret &= GST_ELEMENT_REGISTER (shrbufsink, plugin);
+  ret &= GST_DEVICE_PROVIDER_REGISTER (shrbufdeviceprovider, plugin);
   return ret;
 }
 

@@ -7,8 +7,8 @@
  *
  * With --query-caps, element NAME alone goes to PAUSED (a sink opens its
  * device on the way: it then waits for a preroll that does not come), the
- * caps its sink pad accepts are printed as "caps: <caps>", and it goes back
- * to NULL.
+ * caps its sink pad accepts (a source's: its src pad offers) are printed as
+ * "caps: <caps>", and it goes back to NULL.
  *
  * Each of N cycles (default 1) takes the pipeline NULL -> PLAYING, runs it
  * for S seconds (default 2; fractions allowed) or until EOS or an error,
@@ -163,10 +163,12 @@ query_caps (GstElement * pipeline, const gchar * name)
   GstCaps *caps;
   gchar *str;
 
+  if (e && !pad)                /* a source: what it offers */
+    pad = gst_element_get_static_pad (e, "src");
   if (!pad || gst_element_set_state (e,
           GST_STATE_PAUSED) == GST_STATE_CHANGE_FAILURE) {
-    fprintf (stderr, "gstrun: no element %s with a sink pad, or no PAUSED\n",
-        name);
+    fprintf (stderr, "gstrun: no element %s with a sink or src pad, or no "
+        "PAUSED\n", name);
     return 1;
   }
   caps = gst_pad_query_caps (pad, NULL);

@@ -28,6 +28,9 @@
  *   srccheck orphan PIPELINE
  *       keeps a buffer across PLAYING -> NULL, checks its pixels are
  *       unchanged after the source stopped, then drops it.
+ *   srccheck devices
+ *       lists the devices of shrbufdeviceprovider, makes the first one's
+ *       element and pulls 3 buffers from it.
  *   srccheck error PIPELINE
  *       streams (prints streaming=1) until the pipeline posts an error,
  *       prints it, tears down and prints the fd and dma-buf count deltas.
@@ -520,6 +523,76 @@ mode_renegotiate (const gchar * to, const gchar * desc)
   return 0;
 }
 
+/* The devices shrbufdeviceprovider lists (a GstDeviceMonitor of
+ * Video/Source, the other providers' devices left out), one "device=PATH
+ * name=NAME class=CLASS" line each with "caps=" its caps; then, from the
+ * first, gst_device_create_element () into an appsink: "element=FACTORY
+ * device=PATH", and the buffers pulled. */
+static int
+mode_devices (void)
+{
+  GstDeviceMonitor *monitor = gst_device_monitor_new ();
+  GList *devices, *l;
+  GstDevice *first = NULL;
+  GstElement *pipeline, *src, *sink;
+  gchar *path = NULL;
+  guint n = 0, i;
+
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  if (!gst_device_monitor_start (monitor))
+    die ("the device monitor did not start");
+  devices = gst_device_monitor_get_devices (monitor);
+  for (l = devices; l; l = l->next) {
+    GstDevice *dev = l->data;
+    GstStructure *props = gst_device_get_properties (dev);
+    GstCaps *caps = gst_device_get_caps (dev);
+    gchar *name = gst_device_get_display_name (dev);
+    gchar *class = gst_device_get_device_class (dev);
+    gchar *str = gst_caps_to_string (caps);
+
+    if (strcmp (G_OBJECT_TYPE_NAME (dev), "GstShrbufDevice") == 0) {
+      g_print ("device=%s name=%s class=%s\ncaps=%s\n",
+          gst_structure_get_string (props, "device.path"), name, class, str);
+      if (!first)
+        first = gst_object_ref (dev);
+      n++;
+    }
+    g_free (str);
+    g_free (class);
+    g_free (name);
+    gst_caps_unref (caps);
+    gst_structure_free (props);
+  }
+  g_list_free_full (devices, gst_object_unref);
+  gst_device_monitor_stop (monitor);
+  gst_object_unref (monitor);
+  g_print ("devices=%u\n", n);
+  if (!first)
+    return 0;
+
+  src = gst_device_create_element (first, "src");
+  if (!src)
+    die ("gst_device_create_element gave no element");
+  g_object_get (src, "device", &path, NULL);
+  g_print ("element=%s device=%s\n",
+      GST_OBJECT_NAME (gst_element_get_factory (src)), path);
+  g_free (path);
+  pipeline = gst_pipeline_new (NULL);
+  sink = gst_element_factory_make ("appsink", "sink");
+  gst_bin_add_many (GST_BIN (pipeline), src, sink, NULL);
+  if (!gst_element_link (src, sink))
+    die ("cannot link the device's element to appsink");
+  set_state (pipeline, GST_STATE_PLAYING);
+  for (i = 0; i < 3; i++)
+    gst_sample_unref (pull (pipeline, sink));
+  g_print ("buffers=%" G_GUINT64_FORMAT "\ndmabuf=%" G_GUINT64_FORMAT "\n",
+      n_buffers, n_dmabuf);
+  set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  gst_object_unref (first);
+  return 0;
+}
+
 /* Streams until the source posts an error (a fault the case injects), then
  * tears down; the fd and dma-buf counts must be those from before. */
 static int
@@ -573,6 +646,8 @@ main (int argc, char **argv)
       die ("unknown option %s", argv[a]);
     a += 2;
   }
+  if (argc - a == 1 && strcmp (argv[a], "devices") == 0)
+    return mode_devices ();
   if (a + 2 < argc + 1 && argc - a >= 2) {
     if (strcmp (argv[a], "frames") == 0 && argc - a == 4)
       return mode_frames (g_ascii_strtoull (argv[a + 1], NULL, 10),
@@ -590,5 +665,5 @@ main (int argc, char **argv)
       return mode_renegotiate (argv[a + 1], argv[a + 2]);
   }
   die ("usage: srccheck [--padding-right N] "
-      "frames|cycles|orphan|error|renegotiate ...");
+      "frames|cycles|orphan|error|renegotiate|devices ...");
 }
