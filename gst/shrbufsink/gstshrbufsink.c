@@ -335,15 +335,15 @@ gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
   return TRUE;
 }
 
+static void drain (GstShrbufSink * self);
+
 static gboolean
 gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
 {
   GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_DRAIN) {
-    /* No copy: the frame on screen stays referenced until it is replaced
-     * or the sink stops; only a committed frame is waited for. */
-    shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
+    drain (self);
     return TRUE;
   }
   if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
@@ -529,6 +529,59 @@ commit (GstShrbufSink * self, GstBuffer * buffer, ShrbufFb * fb)
           shrbuf_kms_output_get_path (self->out),
           g_strerror (saved_errno)), ("%s", err->message));
   return GST_FLOW_ERROR;
+}
+
+/* DRAIN: upstream (a decoder about to reallocate, say) wants every buffer
+ * it lent back. The committed frame is waited for; then a frame on screen
+ * in upstream's memory is copied into a dumb buffer of the sink's and that
+ * copy shown instead, so that the picture stays and upstream's buffer goes
+ * back at its flip. A frame in the sink's own dumb buffers (the pool it
+ * proposed, earlier copies) stays. The copy is counted in "copied" and
+ * logged as a GST_PERFORMANCE frame copy; it has no capture time (no
+ * latency is counted for it). */
+static void
+drain (GstShrbufSink * self)
+{
+  g_autoptr (GError) err = NULL;
+  ShrbufScanout frame = { NULL, };
+  GstBuffer *shown;
+  ShrbufFb *fb;
+  gboolean made;
+
+  shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
+  shown = shrbuf_scanouts_ref_on_screen (&self->scanouts);
+  if (!shown || !self->configured
+      || gst_buffer_peek_memory (shown, 0)->allocator == self->dumb_allocator
+      || self->modifier != DRM_FORMAT_MOD_LINEAR) {
+    gst_clear_buffer (&shown);
+    return;
+  }
+  GST_CAT_LOG_OBJECT (CAT_PERFORMANCE, self, "frame copy: drain, the frame "
+      "on screen into a dumb buffer");
+  frame.buffer = copy_to_dumb (self, shown);
+  frame.seq = GST_BUFFER_OFFSET (shown);
+  gst_buffer_unref (shown);
+  if (frame.buffer)
+    frame.fb = shrbuf_fb_cache_get (self->cache, frame.buffer, &self->info,
+        self->drm_format, DRM_FORMAT_MOD_LINEAR, &made, &err);
+  if (!frame.fb) {
+    GST_WARNING_OBJECT (self, "drain: the frame on screen stays, no copy of "
+        "it could be shown: %s", err ? err->message : "no dumb buffer");
+    shrbuf_scanout_clear (&frame);
+    return;
+  }
+  if (made)
+    shrbuf_scanouts_count_framebuffer (&self->scanouts);
+  /* Borrowed: the pending scanout holds them until the flip or unqueue. */
+  shown = frame.buffer;
+  fb = frame.fb;
+  if (shrbuf_scanouts_queue (&self->scanouts, &frame, TRUE, 0,
+          FLIP_TIMEOUT_US) != SHRBUF_SCANOUT_QUEUED) {
+    shrbuf_scanout_clear (&frame);
+    return;
+  }
+  if (commit (self, shown, fb) == GST_FLOW_OK)
+    shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
 }
 
 static GstFlowReturn

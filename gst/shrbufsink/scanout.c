@@ -162,12 +162,17 @@ shrbuf_scanouts_flipped (guint64 flip_time_ns, gpointer scanouts)
     memset (&s->pending, 0, sizeof (s->pending));
     s->shown++;
     on_flip (s, &s->on_screen, flip_time_ns);
-    g_cond_broadcast (&s->cond);
+    s->releasing = TRUE;
   }
   g_mutex_unlock (&s->lock);
 
-  /* Outside the lock: the buffer may go back to upstream's pool. */
+  /* Outside the lock: the buffer may go back to upstream's pool. Waiters
+   * wake only once it has: a DRAIN returns with it given back. */
   shrbuf_scanout_clear (&old);
+  g_mutex_lock (&s->lock);
+  s->releasing = FALSE;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
 }
 
 void
@@ -178,14 +183,14 @@ shrbuf_scanouts_count_framebuffer (ShrbufScanouts * s)
   g_mutex_unlock (&s->lock);
 }
 
-/* With the lock held: waits until no flip is pending, at most until @until
- * (monotonic us). */
+/* With the lock held: waits until no flip is pending and the frame the last
+ * flip replaced has been released, at most until @until (monotonic us). */
 static gboolean
 wait_locked (ShrbufScanouts * s, gint64 until)
 {
-  while (s->pending.buffer) {
+  while (s->pending.buffer || s->releasing) {
     if (!g_cond_wait_until (&s->cond, &s->lock, until))
-      return s->pending.buffer == NULL;
+      return s->pending.buffer == NULL && !s->releasing;
   }
   return TRUE;
 }
@@ -244,6 +249,17 @@ shrbuf_scanouts_wait (ShrbufScanouts * s, gint64 timeout_us)
     GST_WARNING_OBJECT (s->owner, "no page-flip event after %"
         G_GINT64_FORMAT " us", timeout_us);
   return ok;
+}
+
+GstBuffer *
+shrbuf_scanouts_ref_on_screen (ShrbufScanouts * s)
+{
+  GstBuffer *buffer;
+
+  g_mutex_lock (&s->lock);
+  buffer = s->on_screen.buffer ? gst_buffer_ref (s->on_screen.buffer) : NULL;
+  g_mutex_unlock (&s->lock);
+  return buffer;
 }
 
 void

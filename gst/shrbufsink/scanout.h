@@ -47,6 +47,8 @@ typedef struct
   GstClockTime frame_duration;
   ShrbufScanout pending;
   ShrbufScanout on_screen;
+  gboolean releasing;           /* the flip handler is releasing the frame
+                                 * it replaced */
 
   guint64 shown, imported, copied, dropped, late, framebuffers;
   guint64 latency_sum, latency_count;
@@ -82,8 +84,12 @@ ShrbufScanoutQueueResult shrbuf_scanouts_queue (ShrbufScanouts * s,
 /* The commit of the pending scanout @buffer failed: drops it. */
 void shrbuf_scanouts_unqueue (ShrbufScanouts * s, GstBuffer * buffer);
 
-/* Waits at most @timeout_us until no flip is pending. */
+/* Waits at most @timeout_us until no flip is pending and the frame the
+ * last flip replaced is released. */
 gboolean shrbuf_scanouts_wait (ShrbufScanouts * s, gint64 timeout_us);
+
+/* A reference to the buffer on screen, or NULL. */
+GstBuffer *shrbuf_scanouts_ref_on_screen (ShrbufScanouts * s);
 
 /* Releases both scanouts (after the CRTC is restored). */
 void shrbuf_scanouts_release (ShrbufScanouts * s);
