@@ -208,3 +208,30 @@ loopback_frame () {
 stat_field () {
   kv "$1" "$3" | sed -n "s/.*[ ,]$2=(g*uint[0-9]*)\([0-9]*\).*/\1/p"
 }
+
+# --- memory-to-memory devices: decoders and converters ---
+
+# m2m_load MODULE...: loads the V4L2 test drivers tests/vm/run builds into
+# $CACHE/media (v4l2-mem2mem first, which they need), unloads them when
+# the case exits, and points GStreamer at a registry of the case's own,
+# scanned with their nodes present: the v4l2 plugin makes its decoder and
+# converter elements (v4l2fwhtdec, v4l2convert) only for nodes it finds.
+m2m_load () {
+  _mods="v4l2-mem2mem $*"
+  for _m in $_mods; do
+    insmod "$CACHE/media/$_m.ko" || fail "cannot load $_m.ko"
+  done
+  M2M_LOADED=$(echo $_mods | tr ' ' '\n' | tac | tr '-' '_' | tr '\n' ' ')
+  trap 'for _m in $M2M_LOADED; do rmmod "$_m"; done' EXIT
+  export GST_REGISTRY="$RESULTS/$CASE.registry"
+  GST_REGISTRY_UPDATE=yes gst-inspect-1.0 > /dev/null 2>&1 || fail "cannot rescan the GStreamer registry"
+}
+
+# element_copies NAME ELEMENT: frames ELEMENT (an element name such as
+# v4l2fwhtdec0) copied on its way out, from the GST_PERFORMANCE lines of
+# its src pad's V4L2 buffer pools (its sink pad's pool copying the
+# compressed stream in is not a frame copy).
+element_copies () {
+  grep -cE "GST_PERFORMANCE .*<$2:pool[0-9]*:src>.*(gst_v4l2_buffer_pool_copy_buffer|slow copy into buffer)" \
+    "$1.gst.log"
+}
