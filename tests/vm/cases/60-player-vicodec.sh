@@ -101,8 +101,7 @@ fi
 # 2. The picture on cirrus, while the decoder streams.
 GST_DEBUG_EXTRA=shrbufsink:4 gst_start cirrus -v $vga_in ! $pace ! v4l2fwhtdec ! shrbufsink sync=false
 wait_fb "$cirrus" yes
-grep -A3 '^framebuffer\[' "/sys/kernel/debug/dri/$cirrus/framebuffer" | grep 'allocated by' \
-  | grep -q v4l2fwhtdec || fail "the framebuffer on screen is not the decoder's"
+imported_fb_owners "$cirrus" | grep -q '^v4l2fwhtdec' || fail "the framebuffer on screen is not the decoder's"
 screendump cirrus
 gst_stop cirrus
 decoded_stats cirrus

@@ -235,3 +235,13 @@ element_copies () {
   grep -cE "GST_PERFORMANCE .*<$2:pool[0-9]*:src>.*(gst_v4l2_buffer_pool_copy_buffer|slow copy into buffer)" \
     "$1.gst.log"
 }
+
+# imported_fb_owners DRI_INDEX: for each framebuffer made from an imported
+# dma-buf, who made it (debugfs "allocated by": the thread's name, such as
+# v4l2fwhtdec0:sr for a decoder's src pad thread).
+imported_fb_owners () {
+  awk '/^framebuffer\[/ { by = "" }
+       /allocated by = / { sub(/.*allocated by = /, ""); by = $0 }
+       $1 == "imported=yes" && by != "" { print by; by = "" }' \
+    "/sys/kernel/debug/dri/$1/framebuffer"
+}
