@@ -519,8 +519,19 @@ commit (GstShrbufSink * self, GstBuffer * buffer, ShrbufFb * fb)
   if (shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb),
           GST_VIDEO_INFO_WIDTH (&self->info),
           GST_VIDEO_INFO_HEIGHT (&self->info), rect.x, rect.y, rect.w,
-          rect.h, &err))
+          rect.h, &err)) {
+    if (shrbuf_kms_output_take_scaling_refused (self->out))
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("Plane %u of %s cannot scale: the frame is shown 1:1, centred "
+              "in the render rectangle",
+              shrbuf_kms_output_get_plane_id (self->out),
+              shrbuf_kms_output_get_path (self->out)),
+          ("%dx%d into %dx%d at %d,%d refused",
+              GST_VIDEO_INFO_WIDTH (&self->info),
+              GST_VIDEO_INFO_HEIGHT (&self->info), rect.w, rect.h, rect.x,
+              rect.y));
     return GST_FLOW_OK;
+  }
 
   saved_errno = errno;
   shrbuf_scanouts_unqueue (&self->scanouts, buffer);

@@ -94,6 +94,8 @@ struct _ShrbufKmsOutput
                                  * dst_x, dst_y, dst_w, dst_h ... */
   gboolean placed_valid;        /* ... valid: a commit need only set FB_ID */
   gboolean flip_refused;        /* the driver refused a legacy page flip */
+  ShrbufScaling scaling;        /* whether the plane scales, as found */
+  gboolean scaling_note;        /* refused: to be said once (take_scaling) */
 
   GThread *thread;
   GstPoll *poll;
@@ -904,6 +906,7 @@ shrbuf_kms_output_configure (ShrbufKmsOutput * out, guint32 drm_format,
   if (out->did_modeset)         /* a mode of ours is up: we own the CRTC */
     modeset = TRUE;
   out->placed_valid = FALSE;
+  out->scaling = SHRBUF_SCALING_UNKNOWN;
   out->plane = shrbuf_choose_plane (out->planes, out->n_planes,
       out->crtc_index, drm_format, modifier, plane_id, modeset);
   if (out->plane < 0) {
@@ -1095,12 +1098,77 @@ commit_flip (ShrbufKmsOutput * out, guint32 fb_id, guint src_w, guint src_h,
   return commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
 }
 
+/* The frame @src_w x @src_h in the render rectangle @dst: scaled with its
+ * aspect kept and centred where the plane scales (or may: not refused
+ * yet), else 1:1 and centred, cropped at its right and bottom to fit.
+ * Returns the placement in @placed (as out->placed). */
+void
+shrbuf_place_in_rect (guint src_w, guint src_h, const GstVideoRectangle * dst,
+    gboolean scale, gint placed[6])
+{
+  GstVideoRectangle src = { 0, 0, src_w, src_h }, r;
+
+  gst_video_sink_center_rect (src, *dst, &r, scale);
+  placed[0] = scale ? (gint) src_w : r.w;
+  placed[1] = scale ? (gint) src_h : r.h;
+  placed[2] = r.x;
+  placed[3] = r.y;
+  placed[4] = r.w;
+  placed[5] = r.h;
+}
+
+static gboolean
+commit_placed (ShrbufKmsOutput * out, guint32 fb_id, const gint p[6],
+    gboolean * completed)
+{
+  if (out->atomic)
+    return commit_flip (out, fb_id, p[0], p[1], p[2], p[3], p[4], p[5]);
+  return commit_legacy (out, fb_id, p[0], p[1], p[2], p[3], p[4], p[5],
+      completed);
+}
+
+/* A render rectangle: scaled into it while the plane may scale; when the
+ * driver refuses the scaled placement (EINVAL, ERANGE), the plane is taken
+ * as one that cannot, and the frame goes 1:1 (said once, take_scaling). */
+static gboolean
+commit_in_rect (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
+    guint src_h, const GstVideoRectangle * dst, gboolean * completed)
+{
+  gint placed[6];
+  gboolean scaled;
+
+  shrbuf_place_in_rect (src_w, src_h, dst,
+      out->scaling != SHRBUF_SCALING_NO, placed);
+  scaled = placed[0] != placed[4] || placed[1] != placed[5];
+  if (commit_placed (out, fb_id, placed, completed)) {
+    if (scaled)
+      out->scaling = SHRBUF_SCALING_YES;
+    return TRUE;
+  }
+  if (!scaled || out->scaling != SHRBUF_SCALING_UNKNOWN
+      || (errno != EINVAL && errno != ERANGE))
+    return FALSE;
+  out->scaling = SHRBUF_SCALING_NO;
+  out->scaling_note = TRUE;
+  shrbuf_place_in_rect (src_w, src_h, dst, FALSE, placed);
+  return commit_placed (out, fb_id, placed, completed);
+}
+
+gboolean
+shrbuf_kms_output_take_scaling_refused (ShrbufKmsOutput * out)
+{
+  gboolean note = out->scaling_note;
+
+  out->scaling_note = FALSE;
+  return note;
+}
+
 gboolean
 shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h,
     GError ** error)
 {
-  gboolean ok, completed = FALSE;
+  gboolean ok, in_rect, completed = FALSE;
   gint saved_errno;
 
   if (out->plane < 0) {
@@ -1110,7 +1178,8 @@ shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     return FALSE;
   }
 
-  if (dst_w == 0 || dst_h == 0) {
+  in_rect = dst_w > 0 && dst_h > 0;
+  if (!in_rect) {
     if (out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY) {
       /* The primary plane covers the whole CRTC. */
       dst_x = dst_y = 0;
@@ -1124,11 +1193,15 @@ shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     }
   }
 
-  if (out->atomic)
-    ok = commit_flip (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
-  else
-    ok = commit_legacy (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h,
-        &completed);
+  if (in_rect) {
+    const GstVideoRectangle rect = { dst_x, dst_y, dst_w, dst_h };
+
+    ok = commit_in_rect (out, fb_id, src_w, src_h, &rect, &completed);
+  } else {
+    const gint placed[6] = { src_w, src_h, dst_x, dst_y, dst_w, dst_h };
+
+    ok = commit_placed (out, fb_id, placed, &completed);
+  }
   saved_errno = errno;
   if (!ok) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,

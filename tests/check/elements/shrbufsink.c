@@ -304,6 +304,35 @@ GST_START_TEST (test_mode_choice)
 GST_END_TEST;
 
 /* The sink's pad template is the format table, as GStreamer names it. */
+/* The render rectangle: scaled with the aspect kept and centred, or 1:1
+ * centred and cropped where the plane cannot scale. */
+GST_START_TEST (test_place_in_rect)
+{
+  const GstVideoRectangle wide = { 100, 50, 1000, 600 };
+  const GstVideoRectangle small = { 10, 20, 320, 200 };
+  gint p[6];
+
+  /* 640x480 (4:3) scaled into 1000x600: 800x600, centred horizontally. */
+  shrbuf_place_in_rect (640, 480, &wide, TRUE, p);
+  fail_unless (p[0] == 640 && p[1] == 480);
+  fail_unless (p[2] == 200 && p[3] == 50 && p[4] == 800 && p[5] == 600);
+  /* 1:1: 640x480 centred in 1000x600. */
+  shrbuf_place_in_rect (640, 480, &wide, FALSE, p);
+  fail_unless (p[0] == 640 && p[1] == 480);
+  fail_unless (p[2] == 280 && p[3] == 110 && p[4] == 640 && p[5] == 480);
+  /* 1:1 into a smaller rectangle: cropped to it, at its top left. */
+  shrbuf_place_in_rect (640, 480, &small, FALSE, p);
+  fail_unless (p[0] == 320 && p[1] == 200);
+  fail_unless (p[2] == 10 && p[3] == 20 && p[4] == 320 && p[5] == 200);
+  /* Scaled down into it: 267x200, centred. */
+  shrbuf_place_in_rect (640, 480, &small, TRUE, p);
+  fail_unless (p[0] == 640 && p[1] == 480 && p[5] == 200);
+  fail_unless (p[4] == 266 || p[4] == 267);
+  fail_unless (p[2] == 10 + (320 - p[4]) / 2 && p[3] == 20);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_template_is_format_table)
 {
   GstElement *sink = gst_element_factory_make ("shrbufsink", NULL);
@@ -569,6 +598,7 @@ shrbufsink_suite (void)
   tcase_add_test (tc, test_plane_modifiers);
   tcase_add_test (tc, test_plane_pairs);
   tcase_add_test (tc, test_mode_choice);
+  tcase_add_test (tc, test_place_in_rect);
   tcase_add_test (tc, test_template_is_format_table);
   tcase_add_test (tc, test_properties);
 
