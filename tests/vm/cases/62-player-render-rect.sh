@@ -5,7 +5,6 @@
 . "$TOP/tests/vm/lib/case.sh"
 set -u
 card=$(dri_index vkms)
-state=/sys/kernel/debug/dri/$card/state
 caps=video/x-raw,format=BGRx,width=640,height=480,framerate=30/1
 # With vkms lit by fbcon (a modetest open and close makes the fbdev
 # emulation restore itself, as in 46-sink-overlay) the sink takes an
@@ -14,7 +13,6 @@ caps=video/x-raw,format=BGRx,width=640,height=480,framerate=30/1
 # asserted on the plane the sink says it took.
 modetest -M vkms -c > /dev/null 2>&1
 sleep 1
-plane_line () { awk -v p="plane[$1]:" -v k="$2" '$1 == p { on = 1; next } /^plane\[|^crtc\[/ { on = 0 } on && index($0, k) { print $1; exit }' "$state"; }
 
 # rect_run NAME RECT: the placement the sink committed for RECT.
 rect_run () {
@@ -24,8 +22,8 @@ rect_run () {
   sleep 1
   plane=$(sed -n 's/.* on \(overlay\|primary\) plane \([0-9]*\),.*/\2/p' "$1.gst.log" | head -1)
   [ -n "$plane" ] || fail "$1: the sink names no plane it took"
-  pos=$(plane_line "$plane" crtc-pos=)
-  src=$(plane_line "$plane" src-pos=)
+  pos=$(plane_field "$card" "$plane" crtc-pos=)
+  src=$(plane_field "$card" "$plane" src-pos=)
   gst_stop "$1"
   warnings=$(cat "$1.out.log" "$1.gst.log" | grep -c "WARNING: from element .*shrbufsink0: Plane $plane of /dev/dri/card$card cannot scale")
   note "$1: render-rectangle $2 -> plane $plane $pos $src; $warnings warning(s)"

@@ -245,3 +245,11 @@ imported_fb_owners () {
        $1 == "imported=yes" && by != "" { print by; by = "" }' \
     "/sys/kernel/debug/dri/$1/framebuffer"
 }
+
+# plane_field DRI_INDEX PLANE KEY: the KEY=VALUE field (crtc-pos=, src-pos=,
+# fb=) of plane PLANE in the device's atomic state (debugfs).
+plane_field () {
+  awk -v p="plane[$2]:" -v k="$3" '$1 == p { on = 1; next }
+    /^plane\[|^crtc\[/ { on = 0 } on && index($0, k) { print $1; exit }' \
+    "/sys/kernel/debug/dri/$1/state"
+}
