@@ -63,6 +63,15 @@ typedef struct
 
 typedef Prop PlaneProps[N_PLANE_PROPS];
 
+/* Whether the chosen plane scales: not known until a frame has been
+ * committed scaled into a render rectangle. */
+typedef enum
+{
+  SHRBUF_SCALING_UNKNOWN,
+  SHRBUF_SCALING_YES,
+  SHRBUF_SCALING_NO,
+} ShrbufScaling;
+
 struct _ShrbufKmsOutput
 {
   gint fd;

@@ -109,15 +109,6 @@ void shrbuf_kms_output_get_display_size (ShrbufKmsOutput * out,
     guint * width, guint * height);
 guint32 shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out);
 
-/* Whether the chosen plane scales: not known until a frame has been
- * committed scaled. */
-typedef enum
-{
-  SHRBUF_SCALING_UNKNOWN,
-  SHRBUF_SCALING_YES,
-  SHRBUF_SCALING_NO,
-} ShrbufScaling;
-
 /* Shows framebuffer @fb_id (@src_w x @src_h) on the CRTC: in the render
  * rectangle @dst_x, @dst_y, @dst_w x @dst_h, scaled with its aspect kept
  * and centred, or 1:1 and centred when the plane cannot scale (width 0:
