@@ -19,9 +19,9 @@ in="videotestsrc pattern=smpte100 ! video/x-raw,format=RGB,width=640,height=480,
 out="v4l2convert ! video/x-raw,format=BGR,width=640,height=480"
 
 timeout 120 gst-launch-1.0 -q videotestsrc pattern=smpte100 num-buffers=3 \
-  ! video/x-raw,format=RGB,width=640,height=480 ! $out ! multifilesink location=ref%d.raw \
-  > ref.log 2>&1 || { cat ref.log; fail "the reference conversion failed"; }
-[ "$(md5sum ref*.raw | awk '{ print $1 }' | sort -u | wc -l)" -eq 1 ] \
+  ! video/x-raw,format=RGB,width=640,height=480 ! $out ! multifilesink location=vim2m-ref%d.raw \
+  > vim2m-ref.log 2>&1 || { cat vim2m-ref.log; fail "the reference conversion failed"; }
+[ "$(md5sum vim2m-ref*.raw | awk '{ print $1 }' | sort -u | wc -l)" -eq 1 ] \
   || fail "the reference frames differ"
 
 converted_stats () {
@@ -33,20 +33,20 @@ converted_stats () {
 }
 
 # 1. Every frame shown.
-GST_DEBUG_EXTRA=shrbufsink:4 gst_start count -v videotestsrc pattern=smpte100 num-buffers=60 \
+GST_DEBUG_EXTRA=shrbufsink:4 gst_start vim2m-count -v videotestsrc pattern=smpte100 num-buffers=60 \
   ! video/x-raw,format=RGB,width=640,height=480,framerate=30/1 ! $out ! shrbufsink sync=false
-wait "$GST_PID" || { tail -20 count.gst.log; fail "the counted run failed"; }
-converted_stats count
+wait "$GST_PID" || { tail -20 vim2m-count.gst.log; fail "the counted run failed"; }
+converted_stats vim2m-count
 # 60 or 61: GstVideoSink shows the preroll frame, and again when it plays.
-shown=$(sink_stat count shown)
-[ "$shown" -ge 60 ] && [ "$shown" -le 61 ] || fail "count: $shown shown for 60 frames"
-[ "$(sink_stat count imported)" -eq "$shown" ] || fail "count: not every frame imported"
+shown=$(sink_stat vim2m-count shown)
+[ "$shown" -ge 60 ] && [ "$shown" -le 61 ] || fail "vim2m-count: $shown shown for 60 frames"
+[ "$(sink_stat vim2m-count imported)" -eq "$shown" ] || fail "vim2m-count: not every frame imported"
 
 # 2. The picture on cirrus while the converter streams.
-GST_DEBUG_EXTRA=shrbufsink:4 gst_start cirrus -v $in ! identity sleep-time=100000 ! $out \
+GST_DEBUG_EXTRA=shrbufsink:4 gst_start vim2m-cirrus -v $in ! identity sleep-time=100000 ! $out \
   ! shrbufsink sync=false
 wait_fb "$cirrus" yes
-screendump cirrus
-gst_stop cirrus
-converted_stats cirrus
-$VMTOOL cmp-frame cirrus.ppm ref0.raw 640 480 BGR3 || fail "cirrus does not show the converter's frame"
+screendump vim2m-cirrus
+gst_stop vim2m-cirrus
+converted_stats vim2m-cirrus
+$VMTOOL cmp-frame vim2m-cirrus.ppm vim2m-ref0.raw 640 480 BGR3 || fail "cirrus does not show the converter's frame"
