@@ -204,7 +204,11 @@ shrbuf_scanouts_queue (ShrbufScanouts * s, ShrbufScanout * frame,
   g_mutex_lock (&s->lock);
   if (!wait_locked (s, g_get_monotonic_time () + wait_us)) {
     s->dropped++;
-    if (g_get_monotonic_time () - s->pending.committed > stuck_us)
+    /* Only a flip that never came is stuck: the wait can also time out
+     * while the flip handler is still releasing the frame it replaced
+     * (its buffer going back upstream), with nothing pending. */
+    if (s->pending.buffer
+        && g_get_monotonic_time () - s->pending.committed > stuck_us)
       res = SHRBUF_SCANOUT_STUCK;
     else
       res = SHRBUF_SCANOUT_DROPPED;

@@ -77,7 +77,7 @@ void shrbuf_scanouts_count_framebuffer (ShrbufScanouts * s);
 /* Waits at most @wait_us for the previous flip, then makes @frame the
  * pending scanout (taking its references) and counts it as @copied or
  * imported. Otherwise @frame keeps its references and is counted dropped;
- * STUCK when the pending flip was committed more than @stuck_us ago. */
+ * STUCK when a flip is still pending, committed more than @stuck_us ago. */
 ShrbufScanoutQueueResult shrbuf_scanouts_queue (ShrbufScanouts * s,
     ShrbufScanout * frame, gboolean copied, gint64 wait_us, gint64 stuck_us);
 

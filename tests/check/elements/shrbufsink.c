@@ -21,6 +21,7 @@
 #include "kms-output.h"
 #include "fb-cache.h"
 #include "formats.h"
+#include "scanout.h"
 
 static const guint32 xr24_only[] = { DRM_FORMAT_XRGB8888 };
 
@@ -576,6 +577,97 @@ GST_START_TEST (test_layout_key)
 
 GST_END_TEST;
 
+/* The flip handler releases the frame it replaced outside the lock, which
+ * can take long (the buffer goes back upstream). A frame queued meanwhile
+ * waits, and is dropped when that takes longer than its wait: that is no
+ * stuck flip, since none is pending. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean releasing, may_go;
+} Release;
+
+static void
+slow_release (gpointer data, GstMiniObject * obj)
+{
+  Release *r = data;
+
+  g_mutex_lock (&r->lock);
+  r->releasing = TRUE;
+  g_cond_broadcast (&r->cond);
+  while (!r->may_go)
+    g_cond_wait (&r->cond, &r->lock);
+  g_mutex_unlock (&r->lock);
+}
+
+static gpointer
+flip_thread (gpointer scanouts)
+{
+  shrbuf_scanouts_flipped (1, scanouts);
+  return NULL;
+}
+
+static ShrbufScanoutQueueResult
+queue_buffer (ShrbufScanouts * s, GstBuffer * buffer, gint64 wait_us,
+    gint64 stuck_us)
+{
+  ShrbufScanout frame = { NULL, };
+  ShrbufScanoutQueueResult res;
+
+  frame.buffer = buffer;
+  res = shrbuf_scanouts_queue (s, &frame, FALSE, wait_us, stuck_us);
+  shrbuf_scanout_clear (&frame);
+  return res;
+}
+
+GST_START_TEST (test_scanout_releasing_not_stuck)
+{
+  ShrbufScanouts s;
+  Release r;
+  GstBuffer *a = gst_buffer_new ();
+  GThread *t;
+
+  g_mutex_init (&r.lock);
+  g_cond_init (&r.cond);
+  r.releasing = r.may_go = FALSE;
+  shrbuf_scanouts_init (&s, NULL);
+  gst_mini_object_weak_ref (GST_MINI_OBJECT (a), slow_release, &r);
+
+  /* a on screen, b committed; b's flip releases a, slowly. */
+  fail_unless_equals_int (queue_buffer (&s, a, 0, 0), SHRBUF_SCANOUT_QUEUED);
+  shrbuf_scanouts_flipped (1, &s);
+  fail_unless_equals_int (queue_buffer (&s, gst_buffer_new (), 0, 0),
+      SHRBUF_SCANOUT_QUEUED);
+  t = g_thread_new ("flip", flip_thread, &s);
+  g_mutex_lock (&r.lock);
+  while (!r.releasing)
+    g_cond_wait (&r.cond, &r.lock);
+  g_mutex_unlock (&r.lock);
+
+  /* Nothing pending, a still going: dropped, not stuck. */
+  fail_unless_equals_int (queue_buffer (&s, gst_buffer_new (), 1000, 0),
+      SHRBUF_SCANOUT_DROPPED);
+
+  g_mutex_lock (&r.lock);
+  r.may_go = TRUE;
+  g_cond_broadcast (&r.cond);
+  g_mutex_unlock (&r.lock);
+  g_thread_join (t);
+
+  /* A flip that never comes is stuck. */
+  fail_unless_equals_int (queue_buffer (&s, gst_buffer_new (), 0, 0),
+      SHRBUF_SCANOUT_QUEUED);
+  fail_unless_equals_int (queue_buffer (&s, gst_buffer_new (), 1000, 0),
+      SHRBUF_SCANOUT_STUCK);
+  shrbuf_scanouts_release (&s);
+  shrbuf_scanouts_clear (&s);
+  g_mutex_clear (&r.lock);
+  g_cond_clear (&r.cond);
+}
+
+GST_END_TEST;
+
 static void
 layout_teardown (void)
 {
@@ -598,6 +690,7 @@ shrbufsink_suite (void)
   tcase_add_test (tc, test_plane_modifiers);
   tcase_add_test (tc, test_plane_pairs);
   tcase_add_test (tc, test_mode_choice);
+  tcase_add_test (tc, test_scanout_releasing_not_stuck);
   tcase_add_test (tc, test_place_in_rect);
   tcase_add_test (tc, test_template_is_format_table);
   tcase_add_test (tc, test_properties);
