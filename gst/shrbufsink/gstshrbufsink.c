@@ -63,7 +63,10 @@ enum
   PROP_DISPLAY_WIDTH,
   PROP_DISPLAY_HEIGHT,
   PROP_STATS,
-  PROP_LAST
+  PROP_LAST,
+  /* GstVideoOverlay's render-rectangle is PROP_LAST + 1; GstBaseSink's
+   * last-sample, overridden (the frame on screen), comes after it. */
+  PROP_LAST_SAMPLE = PROP_LAST + 2
 };
 
 static GParamSpec *properties[PROP_LAST];
@@ -128,6 +131,7 @@ gst_shrbuf_sink_stop (GstBaseSink * bsink)
   GstStructure *stats;
   gchar *str;
 
+  g_mutex_lock (&self->commit_lock);
   if (self->out) {
     shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
     /* The CRTC shows what it showed before, then our framebuffers go. */
@@ -154,6 +158,7 @@ gst_shrbuf_sink_stop (GstBaseSink * bsink)
     shrbuf_dumb_allocator_close (self->dumb_allocator);
   gst_clear_object (&self->dumb_allocator);
   g_clear_pointer (&self->out, shrbuf_kms_output_close);
+  g_mutex_unlock (&self->commit_lock);
   gst_clear_caps (&self->device_caps);
   gst_clear_caps (&self->refused_caps);
   g_clear_pointer (&self->device_formats, g_free);
@@ -233,10 +238,10 @@ refuse_caps (GstShrbufSink * self, GstCaps * caps, const GstVideoInfo * info,
           "no DRM format for it"));
 }
 
+/* With the commit lock held: the plane (and mode) for @caps. */
 static gboolean
-gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
+configure_caps (GstShrbufSink * self, GstCaps * caps)
 {
-  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
   const ShrbufFormat *sf;
   GstVideoInfo info;
   GError *err = NULL;
@@ -300,6 +305,18 @@ gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   return TRUE;
 }
 
+static gboolean
+gst_shrbuf_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
+  gboolean ok;
+
+  g_mutex_lock (&self->commit_lock);
+  ok = configure_caps (self, caps);
+  g_mutex_unlock (&self->commit_lock);
+  return ok;
+}
+
 /* Upstream may render straight into scanout memory: a pool of dumb
  * buffers exported as dma-buf. The sink holds up to two of them (on
  * screen and committed), so the pool keeps at least three. Dumb buffers
@@ -319,6 +336,8 @@ gst_shrbuf_sink_propose_allocation (GstBaseSink * bsink, GstQuery * query)
   if (!caps || !shrbuf_video_info_from_caps (caps, &info, NULL, &modifier,
           NULL) || !self->dumb_allocator)
     return FALSE;
+  /* A crop (videocrop, decoders) goes to the plane's source rectangle. */
+  gst_query_add_allocation_meta (query, GST_VIDEO_CROP_META_API_TYPE, NULL);
   if (modifier != DRM_FORMAT_MOD_LINEAR) {
     gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
     return TRUE;
@@ -343,7 +362,9 @@ gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
   GstShrbufSink *self = GST_SHRBUF_SINK (bsink);
 
   if (GST_QUERY_TYPE (query) == GST_QUERY_DRAIN) {
+    g_mutex_lock (&self->commit_lock);
     drain (self);
+    g_mutex_unlock (&self->commit_lock);
     return TRUE;
   }
   if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
@@ -362,33 +383,81 @@ gst_shrbuf_sink_query (GstBaseSink * bsink, GstQuery * query)
 
 /* ---- rendering ---- */
 
-/* Copies @buffer into a dumb buffer; returns it, or NULL. */
+/* The size of @buffer's frame in its memory, in @frame_info (the video
+ * meta's, larger than the caps' when upstream crops with a
+ * GstVideoCropMeta, as videocrop does when the sink takes the meta), and
+ * the rectangle of it to show, in @src: the crop meta's, else the caps'
+ * size; clipped to the frame. */
+static void
+frame_geometry (GstShrbufSink * self, GstBuffer * buffer,
+    GstVideoInfo * frame_info, GstVideoRectangle * src)
+{
+  GstVideoMeta *vmeta = gst_buffer_get_video_meta (buffer);
+  GstVideoCropMeta *crop = gst_buffer_get_video_crop_meta (buffer);
+  gint w, h;
+
+  *frame_info = self->info;
+  if (vmeta && ((gint) vmeta->width != GST_VIDEO_INFO_WIDTH (&self->info)
+          || (gint) vmeta->height != GST_VIDEO_INFO_HEIGHT (&self->info)))
+    gst_video_info_set_format (frame_info,
+        GST_VIDEO_INFO_FORMAT (&self->info), vmeta->width, vmeta->height);
+  w = GST_VIDEO_INFO_WIDTH (frame_info);
+  h = GST_VIDEO_INFO_HEIGHT (frame_info);
+  src->x = crop ? MIN ((gint) crop->x, w - 1) : 0;
+  src->y = crop ? MIN ((gint) crop->y, h - 1) : 0;
+  src->w = crop ? (gint) crop->width : GST_VIDEO_INFO_WIDTH (&self->info);
+  src->h = crop ? (gint) crop->height : GST_VIDEO_INFO_HEIGHT (&self->info);
+  src->w = MIN (src->w, w - src->x);
+  src->h = MIN (src->h, h - src->y);
+}
+
+/* The pool to copy frames of @info's size into. */
+static GstBufferPool *
+copy_pool (GstShrbufSink * self, const GstVideoInfo * info)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  gsize size;
+
+  if (self->copy_pool && gst_video_info_is_equal (info, &self->copy_info))
+    return self->copy_pool;
+  if (self->copy_pool) {
+    gst_buffer_pool_set_active (self->copy_pool, FALSE);
+    gst_clear_object (&self->copy_pool);
+  }
+  caps = gst_video_info_to_caps (info);
+  self->copy_pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator,
+      caps, 3, &size);
+  if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool, TRUE)) {
+    GST_ERROR_OBJECT (self, "cannot make a pool of dumb buffers");
+    gst_clear_object (&self->copy_pool);
+    return NULL;
+  }
+  self->copy_info = *info;
+  return self->copy_pool;
+}
+
+/* Copies @buffer's whole frame into a dumb buffer, with its crop; returns
+ * it, or NULL. */
 static GstBuffer *
 copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
 {
   GstVideoFrame src, dst;
+  GstVideoInfo info;
+  GstVideoRectangle rect;
+  GstVideoCropMeta *crop;
+  GstBufferPool *pool;
   GstBuffer *out = NULL;
   gboolean ok;
 
-  if (!self->copy_pool) {
-    g_autoptr (GstCaps) caps = gst_video_info_to_caps (&self->info);
-    gsize size;
-
-    self->copy_pool = shrbuf_dumb_allocator_make_pool (self->dumb_allocator,
-        caps, 3, &size);
-    if (!self->copy_pool || !gst_buffer_pool_set_active (self->copy_pool, TRUE)) {
-      GST_ERROR_OBJECT (self, "cannot make a pool of dumb buffers");
-      return NULL;
-    }
-  }
-  if (gst_buffer_pool_acquire_buffer (self->copy_pool, &out, NULL) !=
-      GST_FLOW_OK)
+  frame_geometry (self, buffer, &info, &rect);
+  pool = copy_pool (self, &info);
+  if (!pool || gst_buffer_pool_acquire_buffer (pool, &out, NULL) != GST_FLOW_OK)
     return NULL;
-  if (!gst_video_frame_map (&src, &self->info, buffer, GST_MAP_READ)) {
+  if (!gst_video_frame_map (&src, &info, buffer, GST_MAP_READ)) {
     gst_buffer_unref (out);
     return NULL;
   }
-  if (!gst_video_frame_map (&dst, &self->info, out, GST_MAP_WRITE)) {
+  if (!gst_video_frame_map (&dst, &info, out, GST_MAP_WRITE)) {
     gst_video_frame_unmap (&src);
     gst_buffer_unref (out);
     return NULL;
@@ -396,9 +465,33 @@ copy_to_dumb (GstShrbufSink * self, GstBuffer * buffer)
   ok = gst_video_frame_copy (&dst, &src);
   gst_video_frame_unmap (&dst);
   gst_video_frame_unmap (&src);
-  if (!ok)
+  if (!ok) {
     gst_clear_buffer (&out);
+    return NULL;
+  }
+  /* Not pooled: the pool drops it when the buffer comes back. */
+  if (gst_buffer_get_video_crop_meta (buffer)) {
+    crop = gst_buffer_add_video_crop_meta (out);
+    crop->x = rect.x;
+    crop->y = rect.y;
+    crop->width = rect.w;
+    crop->height = rect.h;
+  }
   return out;
+}
+
+/* The framebuffer of @buffer's frame (frame_geometry ()), imported or
+ * found in the cache. */
+static ShrbufFb *
+get_fb (GstShrbufSink * self, GstBuffer * buffer, guint64 modifier,
+    gboolean * made, GError ** err)
+{
+  GstVideoInfo info;
+  GstVideoRectangle rect;
+
+  frame_geometry (self, buffer, &info, &rect);
+  return shrbuf_fb_cache_get (self->cache, buffer, &info, self->drm_format,
+      modifier, made, err);
 }
 
 /* The capture time on CLOCK_MONOTONIC (ns), from the reference timestamp
@@ -461,8 +554,7 @@ copy_framebuffer (GstShrbufSink * self, GstBuffer * buffer,
     return GST_FLOW_ERROR;
   }
   /* Dumb buffers are linear. */
-  frame->fb = shrbuf_fb_cache_get (self->cache, frame->buffer, &self->info,
-      self->drm_format, DRM_FORMAT_MOD_LINEAR, made, &err);
+  frame->fb = get_fb (self, frame->buffer, DRM_FORMAT_MOD_LINEAR, made, &err);
   if (!frame->fb) {
     GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
         ("Could not show frames on %s",
@@ -509,27 +601,25 @@ static GstFlowReturn
 commit (GstShrbufSink * self, GstBuffer * buffer, ShrbufFb * fb)
 {
   g_autoptr (GError) err = NULL;
-  GstVideoRectangle rect;
+  GstVideoRectangle rect, src;
+  GstVideoInfo info;
   gint saved_errno;
 
   GST_OBJECT_LOCK (self);
   rect = self->render_rect;
   GST_OBJECT_UNLOCK (self);
 
-  if (shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb),
-          GST_VIDEO_INFO_WIDTH (&self->info),
-          GST_VIDEO_INFO_HEIGHT (&self->info), rect.x, rect.y, rect.w,
-          rect.h, &err)) {
+  frame_geometry (self, buffer, &info, &src);
+  if (shrbuf_kms_output_commit (self->out, shrbuf_fb_get_id (fb), &src,
+          &rect, &err)) {
     if (shrbuf_kms_output_take_scaling_refused (self->out))
       GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
           ("Plane %u of %s cannot scale: the frame is shown 1:1, centred "
               "in the render rectangle",
               shrbuf_kms_output_get_plane_id (self->out),
               shrbuf_kms_output_get_path (self->out)),
-          ("%dx%d into %dx%d at %d,%d refused",
-              GST_VIDEO_INFO_WIDTH (&self->info),
-              GST_VIDEO_INFO_HEIGHT (&self->info), rect.w, rect.h, rect.x,
-              rect.y));
+          ("%dx%d into %dx%d at %d,%d refused", src.w, src.h, rect.w,
+              rect.h, rect.x, rect.y));
     return GST_FLOW_OK;
   }
 
@@ -573,8 +663,7 @@ drain (GstShrbufSink * self)
   frame.seq = GST_BUFFER_OFFSET (shown);
   gst_buffer_unref (shown);
   if (frame.buffer)
-    frame.fb = shrbuf_fb_cache_get (self->cache, frame.buffer, &self->info,
-        self->drm_format, DRM_FORMAT_MOD_LINEAR, &made, &err);
+    frame.fb = get_fb (self, frame.buffer, DRM_FORMAT_MOD_LINEAR, &made, &err);
   if (!frame.fb) {
     GST_WARNING_OBJECT (self, "drain: the frame on screen stays, no copy of "
         "it could be shown: %s", err ? err->message : "no dumb buffer");
@@ -595,10 +684,11 @@ drain (GstShrbufSink * self)
     shrbuf_scanouts_wait (&self->scanouts, FLIP_TIMEOUT_US);
 }
 
+/* With the commit lock held: @buffer's framebuffer committed for the next
+ * flip, unless the previous one is still pending. */
 static GstFlowReturn
-gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
+show (GstShrbufSink * self, GstBuffer * buffer)
 {
-  GstShrbufSink *self = GST_SHRBUF_SINK (vsink);
   g_autoptr (GError) err = NULL;
   ShrbufScanout frame = { NULL, };
   GstBuffer *shown;
@@ -614,8 +704,7 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
 
   /* The framebuffer: the frame's own, else a copy's. tests/vm/lib/case.sh
    * counts the GST_PERFORMANCE line by this function's name. */
-  frame.fb = shrbuf_fb_cache_get (self->cache, buffer, &self->info,
-      self->drm_format, self->modifier, &made, &err);
+  frame.fb = get_fb (self, buffer, self->modifier, &made, &err);
   copied = frame.fb == NULL;
   if (!copied) {
     frame.buffer = gst_buffer_ref (buffer);
@@ -639,6 +728,46 @@ gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
   return commit (self, shown, fb);
 }
 
+static GstFlowReturn
+gst_shrbuf_sink_show_frame (GstVideoSink * vsink, GstBuffer * buffer)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (vsink);
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->commit_lock);
+  ret = show (self, buffer);
+  g_mutex_unlock (&self->commit_lock);
+  return ret;
+}
+
+/* The frame on screen as a sample (playbin's "sample": a player's
+ * snapshot), NULL before the first frame. Its caps are plain video/x-raw
+ * ones of the frame's format and size where it is linear, so that
+ * gst_video_convert_sample () takes it. The sample holds a buffer the sink
+ * holds anyway, for as long as the caller keeps it. */
+static GstSample *
+on_screen_sample (GstShrbufSink * self)
+{
+  GstBaseSink *bsink = GST_BASE_SINK (self);
+  g_autoptr (GstBuffer) buffer = NULL;
+  g_autoptr (GstCaps) caps = NULL;
+  GstSample *sample;
+
+  g_mutex_lock (&self->commit_lock);
+  buffer = shrbuf_scanouts_ref_on_screen (&self->scanouts);
+  if (buffer && self->modifier == DRM_FORMAT_MOD_LINEAR)
+    caps = gst_video_info_to_caps (&self->info);
+  else if (buffer)
+    caps = gst_pad_get_current_caps (GST_BASE_SINK_PAD (bsink));
+  g_mutex_unlock (&self->commit_lock);
+  if (!buffer)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  sample = gst_sample_new (buffer, caps, &bsink->segment, NULL);
+  GST_OBJECT_UNLOCK (self);
+  return sample;
+}
+
 /* ---- GstVideoOverlay ---- */
 
 static void
@@ -660,6 +789,36 @@ gst_shrbuf_sink_set_render_rectangle (GstVideoOverlay * overlay, gint x,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Shows the frame on screen again, placed in the render rectangle as it is
+ * now: a player that moved the rectangle while paused calls it. The frame
+ * is committed again like a new one (counted in "shown" and "imported");
+ * without one, nothing happens. */
+static void
+gst_shrbuf_sink_expose (GstVideoOverlay * overlay)
+{
+  GstShrbufSink *self = GST_SHRBUF_SINK (overlay);
+  ShrbufScanout frame;
+  GstBuffer *shown;
+  ShrbufFb *fb;
+
+  g_mutex_lock (&self->commit_lock);
+  if (!self->out || !self->configured
+      || !shrbuf_scanouts_ref_on_screen_frame (&self->scanouts, &frame))
+    goto done;
+  /* Borrowed: the pending scanout holds them until the flip or unqueue. */
+  shown = frame.buffer;
+  fb = frame.fb;
+  if (shrbuf_scanouts_queue (&self->scanouts, &frame, FALSE,
+          FLIP_TIMEOUT_US, FLIP_TIMEOUT_US) != SHRBUF_SCANOUT_QUEUED) {
+    GST_WARNING_OBJECT (self, "expose: the previous flip never came");
+    shrbuf_scanout_clear (&frame);
+    goto done;
+  }
+  commit (self, shown, fb);
+done:
+  g_mutex_unlock (&self->commit_lock);
+}
+
 static void
 gst_shrbuf_sink_set_window_handle (GstVideoOverlay * overlay, guintptr h)
 {
@@ -671,6 +830,7 @@ gst_shrbuf_sink_overlay_init (GstVideoOverlayInterface * iface)
 {
   iface->set_render_rectangle = gst_shrbuf_sink_set_render_rectangle;
   iface->set_window_handle = gst_shrbuf_sink_set_window_handle;
+  iface->expose = gst_shrbuf_sink_expose;
 }
 
 /* ---- GObject ---- */
@@ -722,6 +882,10 @@ gst_shrbuf_sink_get_property (GObject * object, guint prop_id,
     g_value_take_boxed (value, shrbuf_scanouts_get_stats (&self->scanouts));
     return;
   }
+  if (prop_id == PROP_LAST_SAMPLE) {
+    g_value_take_boxed (value, on_screen_sample (self));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_DEVICE:
@@ -763,6 +927,7 @@ gst_shrbuf_sink_finalize (GObject * object)
   g_free (self->device);
   g_free (self->driver_name);
   shrbuf_scanouts_clear (&self->scanouts);
+  g_mutex_clear (&self->commit_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -773,7 +938,9 @@ gst_shrbuf_sink_init (GstShrbufSink * self)
   self->connector_id = -1;
   self->plane_id = -1;
   shrbuf_scanouts_init (&self->scanouts, GST_OBJECT (self));
-  /* The last sample would keep one more upstream buffer referenced. */
+  g_mutex_init (&self->commit_lock);
+  /* The last sample would keep one more upstream buffer referenced;
+   * "last-sample" gives the frame on screen instead. */
   gst_base_sink_set_last_sample_enabled (GST_BASE_SINK (self), FALSE);
 }
 
@@ -884,6 +1051,18 @@ gst_shrbuf_sink_class_init (GstShrbufSinkClass * klass)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (gobject_class, PROP_LAST, properties);
   gst_video_overlay_install_properties (gobject_class, PROP_LAST);
+  /**
+   * GstShrbufSink:last-sample:
+   *
+   * GstBaseSink's property, overridden: the frame on screen, with plain
+   * video/x-raw caps where it is linear (for gst_video_convert_sample ()),
+   * or NULL. It needs no #GstBaseSink:enable-last-sample (FALSE by
+   * default, so that the sink holds no third upstream buffer); playbin's
+   * "sample" reads it. gst_base_sink_get_last_sample () is GstBaseSink's
+   * own and stays NULL.
+   */
+  g_object_class_override_property (gobject_class, PROP_LAST_SAMPLE,
+      "last-sample");
 
   gst_element_class_set_static_metadata (element_class,
       "DRM/KMS dma-buf sink", "Sink/Video",

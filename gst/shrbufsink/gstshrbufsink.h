@@ -42,6 +42,10 @@ struct _GstShrbufSink
   GstVideoRectangle render_rect;        /* w == 0: default placement */
   guint display_width, display_height;
 
+  /* Serialises the commits of the streaming thread (show_frame, drain)
+   * and of the application's expose (), and expose () with stop (). */
+  GMutex commit_lock;
+
   /* Between start () and stop (); owned here, made in start () */
   ShrbufKmsOutput *out;
   ShrbufFbCache *cache;
@@ -56,6 +60,8 @@ struct _GstShrbufSink
   guint64 modifier;             /* DRM_FORMAT_MOD_LINEAR for plain caps */
   GstClockTime frame_duration;
   GstBufferPool *copy_pool;     /* dumb buffers to copy into, made on demand */
+  GstVideoInfo copy_info;       /* ... of this size (a frame's, see
+                                 * frame_geometry ()) */
   gboolean copy_warned;
   GstCaps *refused_caps;        /* the last caps set_caps () refused */
 

@@ -99,8 +99,7 @@ struct _ShrbufKmsOutput
   gboolean need_modeset;        /* done by the next commit */
   gboolean did_modeset;         /* the CRTC's mode is ours: restore it */
   gboolean used_plane;          /* a plane shows our framebuffers */
-  gint placed[6];               /* the plane's last committed src_w, src_h,
-                                 * dst_x, dst_y, dst_w, dst_h ... */
+  ShrbufPlacement placed;       /* the plane's last committed placement */
   gboolean placed_valid;        /* ... valid: a commit need only set FB_ID */
   gboolean flip_refused;        /* the driver refused a legacy page flip */
   ShrbufScaling scaling;        /* whether the plane scales, as found */
@@ -977,47 +976,48 @@ shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out)
   return out->plane >= 0 ? out->planes[out->plane].id : 0;
 }
 
-/* The last commit left the plane at @placed, with no modeset to come: the
+/* The last commit left the plane at @p, with no modeset to come: the
  * plane keeps its position and crop, and a flip need only change FB_ID. */
 static gboolean
-placement_kept (ShrbufKmsOutput * out, const gint placed[6])
+placement_kept (ShrbufKmsOutput * out, const ShrbufPlacement * p)
 {
   return out->placed_valid && !out->need_modeset
-      && memcmp (placed, out->placed, sizeof (out->placed)) == 0;
+      && memcmp (p, &out->placed, sizeof (out->placed)) == 0;
 }
 
 /* The plane's position and crop, unless the last commit set the same. */
 static void
 add_placement (ShrbufKmsOutput * out, drmModeAtomicReq * req,
-    const gint placed[6])
+    const ShrbufPlacement * p)
 {
   const Prop *pp = out->plane_props[out->plane];
   guint32 plane_id = out->planes[out->plane].id;
 
-  if (placement_kept (out, placed))
+  if (placement_kept (out, p))
     return;
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_ID].id, out->crtc_id);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id, 0);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id, 0);
+  /* Source coordinates are 16.16 fixed point. */
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_X].id,
+      (guint64) p->src.x << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_Y].id,
+      (guint64) p->src.y << 16);
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_W].id,
-      (guint64) placed[0] << 16);
+      (guint64) p->src.w << 16);
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_SRC_H].id,
-      (guint64) placed[1] << 16);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_X].id, placed[2]);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_Y].id, placed[3]);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_W].id, placed[4]);
-  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_H].id, placed[5]);
+      (guint64) p->src.h << 16);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_X].id, p->dst.x);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_Y].id, p->dst.y);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_W].id, p->dst.w);
+  drmModeAtomicAddProperty (req, plane_id, pp[PLANE_CRTC_H].id, p->dst.h);
 }
 
 static gboolean
-commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
-    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h)
+commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, const ShrbufPlacement * p)
 {
   drmModeAtomicReq *req = drmModeAtomicAlloc ();
   const Prop *pp = out->plane_props[out->plane];
   guint32 plane_id = out->planes[out->plane].id;
   guint32 flags = DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT;
-  const gint placed[6] = { src_w, src_h, dst_x, dst_y, dst_w, dst_h };
   guint32 blob = 0;
   gint ret, saved_errno;
 
@@ -1036,7 +1036,7 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
   }
   drmModeAtomicAddProperty (req, plane_id, pp[PLANE_FB_ID].id, fb_id);
-  add_placement (out, req, placed);
+  add_placement (out, req, p);
 
   GST_LOG ("atomic commit of framebuffer %u on plane %u%s", fb_id, plane_id,
       out->need_modeset ? ", with a modeset" : "");
@@ -1044,27 +1044,27 @@ commit_atomic (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
   saved_errno = errno;
   drmModeAtomicFree (req);
   out->placed_valid = ret == 0;
-  memcpy (out->placed, placed, sizeof (out->placed));
+  out->placed = *p;
   if (blob)
     drmModeDestroyPropertyBlob (out->fd, blob);
   errno = saved_errno;
   return ret == 0;
 }
 
-/* Legacy KMS: SetCrtc for the modeset, PageFlip on the primary plane
- * (with an event), SetPlane on an overlay (done when it returns). */
+/* Legacy KMS: SetCrtc for the modeset (the source's top left as the
+ * CRTC's offset in the framebuffer), PageFlip on the primary plane (with
+ * an event), SetPlane on an overlay (done when it returns). */
 static gboolean
-commit_legacy (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
-    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h,
-    gboolean * completed)
+commit_legacy (ShrbufKmsOutput * out, guint32 fb_id,
+    const ShrbufPlacement * p, gboolean * completed)
 {
-  const ShrbufPlaneDesc *p = &out->planes[out->plane];
+  const ShrbufPlaneDesc *plane = &out->planes[out->plane];
 
   *completed = TRUE;
-  if (p->type == DRM_PLANE_TYPE_PRIMARY) {
+  if (plane->type == DRM_PLANE_TYPE_PRIMARY) {
     if (out->need_modeset)
-      return drmModeSetCrtc (out->fd, out->crtc_id, fb_id, 0, 0,
-          &out->connector_id, 1, &out->mode) == 0;
+      return drmModeSetCrtc (out->fd, out->crtc_id, fb_id, p->src.x,
+          p->src.y, &out->connector_id, 1, &out->mode) == 0;
     *completed = FALSE;
     return drmModePageFlip (out->fd, out->crtc_id, fb_id,
         DRM_MODE_PAGE_FLIP_EVENT, out) == 0;
@@ -1075,8 +1075,10 @@ commit_legacy (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
             &out->connector_id, 1, &out->mode) != 0)
       return FALSE;
   }
-  return drmModeSetPlane (out->fd, p->id, out->crtc_id, fb_id, 0, dst_x,
-      dst_y, dst_w, dst_h, 0, 0, src_w << 16, src_h << 16) == 0;
+  return drmModeSetPlane (out->fd, plane->id, out->crtc_id, fb_id, 0,
+      p->dst.x, p->dst.y, p->dst.w, p->dst.h, (guint32) p->src.x << 16,
+      (guint32) p->src.y << 16, (guint32) p->src.w << 16,
+      (guint32) p->src.h << 16) == 0;
 }
 
 /* On an atomic driver, a frame for the primary plane whose placement
@@ -1086,14 +1088,11 @@ commit_legacy (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
  * atomic update of it. A driver that refuses the flip gets atomic commits
  * from then on. */
 static gboolean
-commit_flip (ShrbufKmsOutput * out, guint32 fb_id, guint src_w, guint src_h,
-    gint dst_x, gint dst_y, guint dst_w, guint dst_h)
+commit_flip (ShrbufKmsOutput * out, guint32 fb_id, const ShrbufPlacement * p)
 {
-  const gint placed[6] = { src_w, src_h, dst_x, dst_y, dst_w, dst_h };
-
   if (out->flip_refused || out->planes[out->plane].type !=
-      DRM_PLANE_TYPE_PRIMARY || !placement_kept (out, placed))
-    return commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
+      DRM_PLANE_TYPE_PRIMARY || !placement_kept (out, p))
+    return commit_atomic (out, fb_id, p);
   if (drmModePageFlip (out->fd, out->crtc_id, fb_id, DRM_MODE_PAGE_FLIP_EVENT,
           out) == 0) {
     GST_LOG ("page flip to framebuffer %u on CRTC %u", fb_id, out->crtc_id);
@@ -1104,52 +1103,50 @@ commit_flip (ShrbufKmsOutput * out, guint32 fb_id, guint src_w, guint src_h,
   GST_INFO ("%s refused a page flip to framebuffer %u (%s): atomic commits "
       "from now on", out->path, fb_id, g_strerror (errno));
   out->flip_refused = TRUE;
-  return commit_atomic (out, fb_id, src_w, src_h, dst_x, dst_y, dst_w, dst_h);
+  return commit_atomic (out, fb_id, p);
 }
 
-/* The frame @src_w x @src_h in the render rectangle @dst: scaled with its
- * aspect kept and centred where the plane scales (or may: not refused
- * yet), else 1:1 and centred, cropped at its right and bottom to fit.
- * Returns the placement in @placed (as out->placed). */
+/* The @src rectangle of a frame in the render rectangle @rect: scaled with
+ * its aspect kept and centred where the plane scales (or may: not refused
+ * yet), else 1:1 and centred, the source cropped at its right and bottom
+ * to fit. */
 void
-shrbuf_place_in_rect (guint src_w, guint src_h, const GstVideoRectangle * dst,
-    gboolean scale, gint placed[6])
+shrbuf_place_in_rect (const GstVideoRectangle * src,
+    const GstVideoRectangle * rect, gboolean scale, ShrbufPlacement * p)
 {
-  GstVideoRectangle src = { 0, 0, src_w, src_h }, r;
+  GstVideoRectangle size = { 0, 0, src->w, src->h };
 
-  gst_video_sink_center_rect (src, *dst, &r, scale);
-  placed[0] = scale ? (gint) src_w : r.w;
-  placed[1] = scale ? (gint) src_h : r.h;
-  placed[2] = r.x;
-  placed[3] = r.y;
-  placed[4] = r.w;
-  placed[5] = r.h;
+  gst_video_sink_center_rect (size, *rect, &p->dst, scale);
+  p->src = *src;
+  if (!scale) {
+    p->src.w = p->dst.w;
+    p->src.h = p->dst.h;
+  }
 }
 
 static gboolean
-commit_placed (ShrbufKmsOutput * out, guint32 fb_id, const gint p[6],
-    gboolean * completed)
+commit_placed (ShrbufKmsOutput * out, guint32 fb_id,
+    const ShrbufPlacement * p, gboolean * completed)
 {
   if (out->atomic)
-    return commit_flip (out, fb_id, p[0], p[1], p[2], p[3], p[4], p[5]);
-  return commit_legacy (out, fb_id, p[0], p[1], p[2], p[3], p[4], p[5],
-      completed);
+    return commit_flip (out, fb_id, p);
+  return commit_legacy (out, fb_id, p, completed);
 }
 
 /* A render rectangle: scaled into it while the plane may scale; when the
  * driver refuses the scaled placement (EINVAL, ERANGE), the plane is taken
  * as one that cannot, and the frame goes 1:1 (said once, take_scaling). */
 static gboolean
-commit_in_rect (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
-    guint src_h, const GstVideoRectangle * dst, gboolean * completed)
+commit_in_rect (ShrbufKmsOutput * out, guint32 fb_id,
+    const GstVideoRectangle * src, const GstVideoRectangle * rect,
+    gboolean * completed)
 {
-  gint placed[6];
+  ShrbufPlacement p;
   gboolean scaled;
 
-  shrbuf_place_in_rect (src_w, src_h, dst,
-      out->scaling != SHRBUF_SCALING_NO, placed);
-  scaled = placed[0] != placed[4] || placed[1] != placed[5];
-  if (commit_placed (out, fb_id, placed, completed)) {
+  shrbuf_place_in_rect (src, rect, out->scaling != SHRBUF_SCALING_NO, &p);
+  scaled = p.src.w != p.dst.w || p.src.h != p.dst.h;
+  if (commit_placed (out, fb_id, &p, completed)) {
     if (scaled)
       out->scaling = SHRBUF_SCALING_YES;
     return TRUE;
@@ -1159,8 +1156,8 @@ commit_in_rect (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     return FALSE;
   out->scaling = SHRBUF_SCALING_NO;
   out->scaling_note = TRUE;
-  shrbuf_place_in_rect (src_w, src_h, dst, FALSE, placed);
-  return commit_placed (out, fb_id, placed, completed);
+  shrbuf_place_in_rect (src, rect, FALSE, &p);
+  return commit_placed (out, fb_id, &p, completed);
 }
 
 gboolean
@@ -1172,12 +1169,30 @@ shrbuf_kms_output_take_scaling_refused (ShrbufKmsOutput * out)
   return note;
 }
 
+/* Where the frame goes without a render rectangle: the primary plane
+ * covers the whole CRTC; an overlay shows it 1:1 at the top left,
+ * clipped. */
+static void
+default_placement (ShrbufKmsOutput * out, const GstVideoRectangle * src,
+    ShrbufPlacement * p)
+{
+  p->src = *src;
+  p->dst.x = p->dst.y = 0;
+  if (out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY) {
+    p->dst.w = out->mode.hdisplay;
+    p->dst.h = out->mode.vdisplay;
+  } else {
+    p->src.w = p->dst.w = MIN (src->w, out->mode.hdisplay);
+    p->src.h = p->dst.h = MIN (src->h, out->mode.vdisplay);
+  }
+}
+
 gboolean
-shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
-    guint src_h, gint dst_x, gint dst_y, guint dst_w, guint dst_h,
+shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id,
+    const GstVideoRectangle * src, const GstVideoRectangle * rect,
     GError ** error)
 {
-  gboolean ok, in_rect, completed = FALSE;
+  gboolean ok, completed = FALSE;
   gint saved_errno;
 
   if (out->plane < 0) {
@@ -1187,29 +1202,13 @@ shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id, guint src_w,
     return FALSE;
   }
 
-  in_rect = dst_w > 0 && dst_h > 0;
-  if (!in_rect) {
-    if (out->planes[out->plane].type == DRM_PLANE_TYPE_PRIMARY) {
-      /* The primary plane covers the whole CRTC. */
-      dst_x = dst_y = 0;
-      dst_w = out->mode.hdisplay;
-      dst_h = out->mode.vdisplay;
-    } else {
-      /* An overlay shows the frame 1:1 at the top left, clipped. */
-      dst_x = dst_y = 0;
-      src_w = dst_w = MIN (src_w, out->mode.hdisplay);
-      src_h = dst_h = MIN (src_h, out->mode.vdisplay);
-    }
-  }
-
-  if (in_rect) {
-    const GstVideoRectangle rect = { dst_x, dst_y, dst_w, dst_h };
-
-    ok = commit_in_rect (out, fb_id, src_w, src_h, &rect, &completed);
+  if (rect && rect->w > 0 && rect->h > 0) {
+    ok = commit_in_rect (out, fb_id, src, rect, &completed);
   } else {
-    const gint placed[6] = { src_w, src_h, dst_x, dst_y, dst_w, dst_h };
+    ShrbufPlacement p;
 
-    ok = commit_placed (out, fb_id, placed, &completed);
+    default_placement (out, src, &p);
+    ok = commit_placed (out, fb_id, &p, &completed);
   }
   saved_errno = errno;
   if (!ok) {

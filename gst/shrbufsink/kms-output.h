@@ -109,23 +109,32 @@ void shrbuf_kms_output_get_display_size (ShrbufKmsOutput * out,
     guint * width, guint * height);
 guint32 shrbuf_kms_output_get_plane_id (ShrbufKmsOutput * out);
 
-/* Shows framebuffer @fb_id (@src_w x @src_h) on the CRTC: in the render
- * rectangle @dst_x, @dst_y, @dst_w x @dst_h, scaled with its aspect kept
- * and centred, or 1:1 and centred when the plane cannot scale (width 0:
- * the default placement, 1:1 at the top left of an overlay, the whole
- * CRTC on the primary plane). Never blocks on the flip: the flip function
- * reports when it is on screen. On failure, errno is kept. */
+/* Where a frame goes: its source rectangle in the framebuffer (the whole
+ * frame, or the GstVideoCropMeta's) and the plane's rectangle on the
+ * CRTC. */
+typedef struct
+{
+  GstVideoRectangle src;
+  GstVideoRectangle dst;
+} ShrbufPlacement;
+
+/* Shows the @src rectangle of framebuffer @fb_id on the CRTC: in the
+ * render rectangle @rect, scaled with its aspect kept and centred, or 1:1
+ * and centred when the plane cannot scale (@rect NULL or empty: the
+ * default placement, 1:1 at the top left of an overlay, the whole CRTC on
+ * the primary plane). Never blocks on the flip: the flip function reports
+ * when it is on screen. On failure, errno is kept. */
 gboolean shrbuf_kms_output_commit (ShrbufKmsOutput * out, guint32 fb_id,
-    guint src_w, guint src_h, gint dst_x, gint dst_y, guint dst_w,
-    guint dst_h, GError ** error);
+    const GstVideoRectangle * src, const GstVideoRectangle * rect,
+    GError ** error);
 /* TRUE once after a commit found that the plane cannot scale into the
  * render rectangle (and showed the frame 1:1 instead). */
 gboolean shrbuf_kms_output_take_scaling_refused (ShrbufKmsOutput * out);
-/* The placement of a @src_w x @src_h frame in @dst (src_w, src_h, x, y,
- * w, h): scaled, aspect kept, centred with @scale; else 1:1, centred,
- * cropped at the right and bottom to fit. */
-void shrbuf_place_in_rect (guint src_w, guint src_h,
-    const GstVideoRectangle * dst, gboolean scale, gint placed[6]);
+/* The placement of the @src rectangle of a frame in @rect: scaled, aspect
+ * kept, centred with @scale; else 1:1, centred, the source cropped at its
+ * right and bottom to fit. */
+void shrbuf_place_in_rect (const GstVideoRectangle * src,
+    const GstVideoRectangle * rect, gboolean scale, ShrbufPlacement * p);
 
 /* Puts the CRTC back as it was at open (mode, framebuffer, plane off). */
 void shrbuf_kms_output_restore (ShrbufKmsOutput * out);

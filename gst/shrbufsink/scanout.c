@@ -266,6 +266,20 @@ shrbuf_scanouts_ref_on_screen (ShrbufScanouts * s)
   return buffer;
 }
 
+gboolean
+shrbuf_scanouts_ref_on_screen_frame (ShrbufScanouts * s, ShrbufScanout * frame)
+{
+  memset (frame, 0, sizeof (*frame));
+  g_mutex_lock (&s->lock);
+  if (s->on_screen.buffer) {
+    frame->buffer = gst_buffer_ref (s->on_screen.buffer);
+    frame->fb = shrbuf_fb_ref (s->on_screen.fb);
+    frame->seq = s->on_screen.seq;
+  }
+  g_mutex_unlock (&s->lock);
+  return frame->buffer != NULL;
+}
+
 void
 shrbuf_scanouts_release (ShrbufScanouts * s)
 {

@@ -90,6 +90,10 @@ gboolean shrbuf_scanouts_wait (ShrbufScanouts * s, gint64 timeout_us);
 
 /* A reference to the buffer on screen, or NULL. */
 GstBuffer *shrbuf_scanouts_ref_on_screen (ShrbufScanouts * s);
+/* References to the buffer and the framebuffer on screen, in @frame (its
+ * times unset: no latency is counted for it); FALSE when none is. */
+gboolean shrbuf_scanouts_ref_on_screen_frame (ShrbufScanouts * s,
+    ShrbufScanout * frame);
 
 /* Releases both scanouts (after the CRTC is restored). */
 void shrbuf_scanouts_release (ShrbufScanouts * s);

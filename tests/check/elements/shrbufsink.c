@@ -311,25 +311,38 @@ GST_START_TEST (test_place_in_rect)
 {
   const GstVideoRectangle wide = { 100, 50, 1000, 600 };
   const GstVideoRectangle small = { 10, 20, 320, 200 };
-  gint p[6];
+  const GstVideoRectangle frame = { 0, 0, 640, 480 };
+  const GstVideoRectangle crop = { 80, 60, 640, 480 };
+  ShrbufPlacement p;
 
   /* 640x480 (4:3) scaled into 1000x600: 800x600, centred horizontally. */
-  shrbuf_place_in_rect (640, 480, &wide, TRUE, p);
-  fail_unless (p[0] == 640 && p[1] == 480);
-  fail_unless (p[2] == 200 && p[3] == 50 && p[4] == 800 && p[5] == 600);
+  shrbuf_place_in_rect (&frame, &wide, TRUE, &p);
+  fail_unless (p.src.x == 0 && p.src.y == 0);
+  fail_unless (p.src.w == 640 && p.src.h == 480);
+  fail_unless (p.dst.x == 200 && p.dst.y == 50);
+  fail_unless (p.dst.w == 800 && p.dst.h == 600);
   /* 1:1: 640x480 centred in 1000x600. */
-  shrbuf_place_in_rect (640, 480, &wide, FALSE, p);
-  fail_unless (p[0] == 640 && p[1] == 480);
-  fail_unless (p[2] == 280 && p[3] == 110 && p[4] == 640 && p[5] == 480);
+  shrbuf_place_in_rect (&frame, &wide, FALSE, &p);
+  fail_unless (p.src.w == 640 && p.src.h == 480);
+  fail_unless (p.dst.x == 280 && p.dst.y == 110);
+  fail_unless (p.dst.w == 640 && p.dst.h == 480);
   /* 1:1 into a smaller rectangle: cropped to it, at its top left. */
-  shrbuf_place_in_rect (640, 480, &small, FALSE, p);
-  fail_unless (p[0] == 320 && p[1] == 200);
-  fail_unless (p[2] == 10 && p[3] == 20 && p[4] == 320 && p[5] == 200);
+  shrbuf_place_in_rect (&frame, &small, FALSE, &p);
+  fail_unless (p.src.w == 320 && p.src.h == 200);
+  fail_unless (p.dst.x == 10 && p.dst.y == 20);
+  fail_unless (p.dst.w == 320 && p.dst.h == 200);
   /* Scaled down into it: 267x200, centred. */
-  shrbuf_place_in_rect (640, 480, &small, TRUE, p);
-  fail_unless (p[0] == 640 && p[1] == 480 && p[5] == 200);
-  fail_unless (p[4] == 266 || p[4] == 267);
-  fail_unless (p[2] == 10 + (320 - p[4]) / 2 && p[3] == 20);
+  shrbuf_place_in_rect (&frame, &small, TRUE, &p);
+  fail_unless (p.src.w == 640 && p.src.h == 480 && p.dst.h == 200);
+  fail_unless (p.dst.w == 266 || p.dst.w == 267);
+  fail_unless (p.dst.x == 10 + (320 - p.dst.w) / 2 && p.dst.y == 20);
+  /* A crop keeps its origin: 1:1 into the small rectangle, its top left. */
+  shrbuf_place_in_rect (&crop, &small, FALSE, &p);
+  fail_unless (p.src.x == 80 && p.src.y == 60);
+  fail_unless (p.src.w == 320 && p.src.h == 200);
+  shrbuf_place_in_rect (&crop, &wide, TRUE, &p);
+  fail_unless (p.src.x == 80 && p.src.y == 60 && p.src.w == 640);
+  fail_unless (p.dst.w == 800 && p.dst.h == 600);
 }
 
 GST_END_TEST;
