@@ -297,6 +297,8 @@ configure_caps (GstShrbufSink * self, GstCaps * caps)
   GST_OBJECT_UNLOCK (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_WIDTH]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_HEIGHT]);
+  /* tests/vm/cases/60-player-vicodec waits for this line, by this
+   * function's name. */
   GST_INFO_OBJECT (self, "%s (modifier 0x%016" G_GINT64_MODIFIER "x) %dx%d "
       "on plane %u, display %ux%u",
       gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)), modifier,

@@ -153,7 +153,7 @@ GST_DEBUG_EXTRA=shrbufsink:4 gst_start resize -v multifilesrc location=frame-%03
   caps=video/x-fwht,width=640,height=480,framerate=30/1,colorimetry=1:3:5:1,parsed=true \
   ! $pace ! v4l2fwhtdec ! shrbufsink sync=false
 _i=0
-until grep -q 'set_caps:.* 800x600 on plane' resize.gst.log; do
+until grep -q 'configure_caps:.* 800x600 on plane' resize.gst.log; do
   sleep 0.5; _i=$((_i + 1))
   [ $_i -lt 120 ] || { tail -20 resize.gst.log; fail "resize: no 800x600 caps after 60 s"; }
 done
