@@ -676,7 +676,7 @@ test_errno (void)
           &pc), ENOTTY);
   CHECK_ERR (raw_ioctl (dev, _IOR ('S', 0x00, struct shrbuf_pool_create),
           &pc), ENOTTY);
-  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0x06, struct shrbuf_query), &q),
+  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0x07, struct shrbuf_query), &q),
       ENOTTY);
   CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0xff, struct shrbuf_query), &q),
       ENOTTY);
@@ -979,7 +979,7 @@ test_shared (void)
 {
   int base = fd_count ();
   int dev = open_broker (), card = open_card ("vkms");
-  int pool = dumb_pool (dev, card, 2, 64), a, b, fd_a, r, ready[2];
+  int pool = dumb_pool (dev, card, 2, 64), a, b, fd_a, r, i, ready[2];
   struct shrbuf_slot_info info[8];
   struct shrbuf_acquire acq_a, acq_b;
   struct shrbuf_query q;
@@ -1080,26 +1080,46 @@ test_shared (void)
       && info[0].seq == 5, "refused releases changed nothing (holders %u)",
       info[0].holders);
 
-  /* Only the last holder's release wakes poll() and a waiter. */
+  /* Only the last holder's release wakes poll()... */
   pthread_create (&tp, NULL, poll_thread, &wp);
-  pthread_create (&ta, NULL, acquire_thread, &wa);
   usleep (100000);
   r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
   usleep (200000);
   p.revents = 0;
-  check (r == 0 && poll (&p, 1, 0) == 0 && pthread_tryjoin_np (tp, NULL) ==
-      EBUSY && pthread_tryjoin_np (ta, NULL) == EBUSY,
-      "A let go: still held by B, not readable, poll() and the blocked "
-      "acquire still wait");
+  i = poll (&p, 1, 0);
+  check (r == 0 && i == 0 && pthread_tryjoin_np (tp, NULL) == EBUSY,
+      "A let go: still held by B, not readable, poll() still waits");
   ledger (pool, info, &q);
   check (info[0].holders == 1 && info[0].flags == SHRBUF_SLOT_SHARED
       && q.held == 1, "ledger: slot 0 has 1 holder left");
   r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
   pthread_join (tp, NULL);
-  pthread_join (ta, NULL);
   check (r == 0 && (wp.result & POLLIN) && wp.waited_ns >= 250000000,
       "B let go: poll() woke with POLLIN after %lld ms",
       (long long) (wp.waited_ns / 1000000));
+  ledger (pool, info, &q);
+  check (q.held == 0 && info[0].holders == 0 && info[0].flags == 0
+      && info[0].state == SHRBUF_STATE_FILLED && info[0].seq == 5
+      && info[0].timestamp_ns == 6, "slot 0 unheld, still FILLED with seq 5 "
+      "and timestamp 6");
+
+  close (fd_a);
+
+  /* ... and a blocked acquire. */
+  fd_a = shrbuf_pool_ioctl_acquire_shared (a, 0, 0, &acq_a);
+  r = shrbuf_pool_ioctl_acquire_shared (b, 0, SHRBUF_ACQUIRE_NO_FD, &acq_b);
+  check (fd_a >= 0 && r == 0, "A and B hold slot 0 shared again");
+  pthread_create (&ta, NULL, acquire_thread, &wa);
+  usleep (100000);
+  r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
+  usleep (200000);
+  check (r == 0 && pthread_tryjoin_np (ta, NULL) == EBUSY, "B let go: the "
+      "acquire waiting for a FILLED slot still waits");
+  r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
+  pthread_join (ta, NULL);
+  check (r == 0 && wa.waited_ns >= 250000000, "A let go: the waiter woke "
+      "after %lld ms", (long long) (wa.waited_ns / 1000000));
+  close (fd_a);
   check (wa.result >= 0 && wa.acq.index == 0
       && wa.acq.state == SHRBUF_STATE_FILLED && wa.acq.seq == 5
       && wa.acq.timestamp_ns == 6, "the blocked acquire woke with slot %u, "
@@ -1108,7 +1128,6 @@ test_shared (void)
       (unsigned long long) wa.acq.timestamp_ns);
   close (wa.result);
   shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_EMPTY, 0, 0);
-  close (fd_a);
 
   /* A process that holds shared and is killed */
   if (pipe (ready))
@@ -1127,7 +1146,9 @@ test_shared (void)
     for (;;)
       pause ();
   }
-  check (read (ready[0], &rep, sizeof rep) == sizeof rep && rep.ok == 'y',
+  memset (&rep, 0, sizeof rep);
+  r = read (ready[0], &rep, sizeof rep);
+  check (r == sizeof rep && rep.ok == 'y',
       "child %d: its own handle (id %u) holds slots 0 and 1 shared", child,
       rep.handle_id);
   fd_a = shrbuf_pool_ioctl_acquire_shared (a, 0, 0, &acq_a);
@@ -1305,16 +1326,16 @@ test_revoke (void)
   close (buf);
   r = shrbuf_pool_ioctl_query (c, NULL, 0, &q);
   p = (struct pollfd) {.fd = c,.events = POLLIN | POLLOUT };
-  check (r == 0 && q.handle_flags == 0 && poll (&p, 1, 0) == 1
-      && p.revents == POLLOUT, "C is not revoked (flags 0x%x, revents 0x%x)",
+  i = poll (&p, 1, 0);
+  check (r == 0 && q.handle_flags == 0 && i == 1 && p.revents == POLLOUT, "C is not revoked (flags 0x%x, revents 0x%x)",
       q.handle_flags, p.revents);
 
   /* The fds A acquired stay valid, and their dma-bufs alive. */
   check (fd_inode (fd0) == ino[0] && fd_inode (fd1) == ino[1]
       && bufinfo_count (ino[0]) > 0, "A's fds are still the slots' dma-bufs "
       "(bufinfo count %ld)", bufinfo_count (ino[0]));
-  check (slot_refs (info, 3) == refs + 2, "dma-buf references: the pool's "
-      "and A's two fds (%ld + 2)", refs);
+  check (slot_refs (info, 3) == refs + 3, "dma-buf references: the pool's, "
+      "A's two fds and its mapping (%ld + 3)", refs);
   check (map != MAP_FAILED && map[0] == 0x5a && map[4095] == 0x5a
       && hash_fd (fd0, 4096) != 0, "A's mapping and fd still read the buffer");
   /* What came back can be acquired again. */
