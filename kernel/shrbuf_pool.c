@@ -943,15 +943,16 @@ int shrbuf_pools_show(struct seq_file *m, void *unused)
 			struct shrbuf_slot_info info;
 
 			shrbuf_slot_info(slot, i, now, &info);
-			seq_printf(m, "  slot %u: ino %llu size %llu exporter %s tag '%.*s' state %s holder %d acquired %llu returned %llu age_ms %llu seq %llu holders %u%s revoked %llu\n",
+			/* ABI 1's fields where they were, seq last. */
+			seq_printf(m, "  slot %u: ino %llu size %llu exporter %s tag '%.*s' state %s holder %d holders %u%s revoked %llu acquired %llu returned %llu age_ms %llu seq %llu\n",
 				   i, info.inode, info.size, info.exporter,
 				   SHRBUF_TAG_LEN, info.tag,
 				   shrbuf_state_names[info.state],
 				   first ? pid_nr(first->pid) : 0,
-				   info.acquire_count, info.auto_return_count,
-				   info.age_ns / NSEC_PER_MSEC, info.seq,
 				   info.holders, slot->shared ? " shared" : "",
-				   info.revoke_count);
+				   info.revoke_count,
+				   info.acquire_count, info.auto_return_count,
+				   info.age_ns / NSEC_PER_MSEC, info.seq);
 			list_for_each_entry(hold, &slot->holds, slot_node)
 				seq_printf(m, "    held by tgid %d handle %u\n",
 					   pid_nr(hold->pid), hold->handle->id);

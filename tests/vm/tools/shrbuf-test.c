@@ -535,6 +535,7 @@ test_autoreturn (void)
 struct waiter
 {
   int pool;
+  int64_t timeout_ns;           /* for acquire_thread; 0: for ever */
   int64_t waited_ns;
   int result;
   struct shrbuf_acquire acq;
@@ -559,7 +560,7 @@ acquire_thread (void *data)
   int64_t t = now_ns ();
 
   w->result = shrbuf_pool_ioctl_acquire (w->pool, SHRBUF_SLOT_ANY,
-      SHRBUF_STATE_FILLED, 0, -1, &w->acq);
+      SHRBUF_STATE_FILLED, 0, w->timeout_ns ? w->timeout_ns : -1, &w->acq);
   w->waited_ns = now_ns () - t;
   return NULL;
 }
@@ -984,7 +985,10 @@ test_shared (void)
   struct shrbuf_acquire acq_a, acq_b;
   struct shrbuf_query q;
   struct pollfd p = {.fd = pool,.events = POLLIN };
-  struct waiter wp = {.pool = pool }, wa = {.pool = pool };
+  /* Bounded: a wake that never comes fails the check, not the case. */
+  struct waiter wp = {.pool = pool }, wa = {.pool = pool,
+    .timeout_ns = 5000000000LL
+  };
   struct child_report rep;
   pthread_t tp, ta;
   uint32_t id_a = 0, id_b = 0;
@@ -1032,10 +1036,12 @@ test_shared (void)
       "slot 0 holders %u flags 0x%x holder %d acquired %llu", q.held,
       info[0].holders, info[0].flags, info[0].holder_tgid,
       (unsigned long long) info[0].acquire_count);
-  check (pool_debugfs_has ("holders 2 shared revoked 0\n"
-          "    held by tgid %d handle %u\n    held by tgid %d handle %u\n",
-          getpid (), id_a, getpid (), id_b),
-      "debugfs lists both holders of slot 0 (tgid and handle id)");
+  check (pool_debugfs_has ("tag 'dumb-0' state filled holder %d holders 2 "
+          "shared revoked 0 acquired 3 ", getpid ())
+      && pool_debugfs_has (" seq 5\n    held by tgid %d handle %u\n    held "
+          "by tgid %d handle %u\n  slot 1:", getpid (), id_a, getpid (), id_b),
+      "debugfs: slot 0 held shared by 2, and both holders (tgid and handle "
+      "id) listed under it");
   check (slot_refs (info, 2) == refs + 1, "one dma-buf reference more: A's "
       "fd (NO_FD takes none)");
 
@@ -1094,8 +1100,10 @@ test_shared (void)
       && q.held == 1, "ledger: slot 0 has 1 holder left");
   r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
   pthread_join (tp, NULL);
-  check (r == 0 && (wp.result & POLLIN) && wp.waited_ns >= 250000000,
-      "B let go: poll() woke with POLLIN after %lld ms",
+  /* Bounded above too: poll() looks once more when its 5 s run out. */
+  check (r == 0 && (wp.result & POLLIN) && wp.waited_ns >= 250000000
+      && wp.waited_ns < 2000000000LL, "B let go: poll() woke with POLLIN "
+      "after %lld ms",
       (long long) (wp.waited_ns / 1000000));
   ledger (pool, info, &q);
   check (q.held == 0 && info[0].holders == 0 && info[0].flags == 0
@@ -1117,8 +1125,9 @@ test_shared (void)
       "acquire waiting for a FILLED slot still waits");
   r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
   pthread_join (ta, NULL);
-  check (r == 0 && wa.waited_ns >= 250000000, "A let go: the waiter woke "
-      "after %lld ms", (long long) (wa.waited_ns / 1000000));
+  check (r == 0 && wa.waited_ns >= 250000000
+      && wa.waited_ns < 2000000000LL, "A let go: the waiter woke after %lld "
+      "ms", (long long) (wa.waited_ns / 1000000));
   close (fd_a);
   check (wa.result >= 0 && wa.acq.index == 0
       && wa.acq.state == SHRBUF_STATE_FILLED && wa.acq.seq == 5
@@ -1262,7 +1271,7 @@ test_revoke (void)
 
   /* A waiter in poll() on A and a blocked acquire on A's clone */
   wp = (struct waiter) {.pool = a };
-  wa = (struct waiter) {.pool = a2 };
+  wa = (struct waiter) {.pool = a2,.timeout_ns = 5000000000LL };
   pthread_create (&tp, NULL, poll_thread, &wp);
   pthread_create (&ta, NULL, acquire_thread, &wa);
   usleep (100000);
@@ -1273,10 +1282,12 @@ test_revoke (void)
   pthread_join (tp, NULL);
   pthread_join (ta, NULL);
   check ((wp.result & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR)
-      && wp.waited_ns >= 90000000, "poll() on A woke with POLLHUP|POLLERR "
+      && wp.waited_ns >= 90000000 && wp.waited_ns < 2000000000LL,
+      "poll() on A woke with POLLHUP|POLLERR "
       "(revents 0x%x)", wp.result);
-  check (wa.result == -ENOTCONN, "the acquire blocked on A's clone ended: "
-      "%s", err_name (wa.result));
+  check (wa.result == -ENOTCONN && wa.waited_ns < 2000000000LL, "the "
+      "acquire blocked on A's clone ended: %s after %lld ms",
+      err_name (wa.result), (long long) (wa.waited_ns / 1000000));
 
   ledger (pool, info, &q);
   check (q.revoked == 3 && q.held == 1 && q.auto_returned == 0,
