@@ -537,6 +537,7 @@ struct waiter
   int pool;
   int64_t timeout_ns;           /* for acquire_thread; 0: for ever */
   int64_t waited_ns;
+  int64_t woke_ns;              /* now_ns () when the call returned */
   int result;
   struct shrbuf_acquire acq;
 };
@@ -549,7 +550,8 @@ poll_thread (void *data)
   int64_t t = now_ns ();
 
   w->result = poll (&p, 1, 5000) == 1 ? p.revents : 0;
-  w->waited_ns = now_ns () - t;
+  w->woke_ns = now_ns ();
+  w->waited_ns = w->woke_ns - t;
   return NULL;
 }
 
@@ -561,7 +563,8 @@ acquire_thread (void *data)
 
   w->result = shrbuf_pool_ioctl_acquire (w->pool, SHRBUF_SLOT_ANY,
       SHRBUF_STATE_FILLED, 0, w->timeout_ns ? w->timeout_ns : -1, &w->acq);
-  w->waited_ns = now_ns () - t;
+  w->woke_ns = now_ns ();
+  w->waited_ns = w->woke_ns - t;
   return NULL;
 }
 
@@ -600,11 +603,14 @@ test_poll (void)
   a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   usleep (100000);
+  /* Woken after the release, timed from it: the thread may start late. */
+  t = now_ns ();
   shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED, 41, 1000);
   close (a);
   pthread_join (th, NULL);
-  check ((w.result & POLLIN) && w.waited_ns >= 90000000,
-      "poll() woke on release(FILLED) after %lld ms",
+  check ((w.result & POLLIN) && w.woke_ns >= t, "poll() woke on "
+      "release(FILLED), %lld ms after it (waited %lld ms)",
+      (long long) ((w.woke_ns - t) / 1000000),
       (long long) (w.waited_ns / 1000000));
 
   a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED,
@@ -617,13 +623,14 @@ test_poll (void)
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   p.revents = 0;
   check (poll (&p, 1, 0) == 0, "nothing free: neither readable nor writable");
+  t = now_ns ();
   shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_FILLED, 42, 2000);
   close (b);
   pthread_join (th, NULL);
   check (w.result >= 0 && w.acq.index == 1 && w.acq.seq == 42
-      && w.waited_ns >= 90000000, "a blocked acquire woke with slot %u "
-      "(seq %llu) after %lld ms", w.acq.index,
-      (unsigned long long) w.acq.seq, (long long) (w.waited_ns / 1000000));
+      && w.woke_ns >= t, "a blocked acquire "
+      "woke with slot %u (seq %llu), %lld ms after the release", w.acq.index,
+      (unsigned long long) w.acq.seq, (long long) ((w.woke_ns - t) / 1000000));
   close (w.result);
   shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_EMPTY, 0, 0);
 
@@ -993,6 +1000,7 @@ test_shared (void)
   pthread_t tp, ta;
   uint32_t id_a = 0, id_b = 0;
   unsigned long ino[2];
+  int64_t t;
   long refs;
   int id_p;
   pid_t child;
@@ -1098,13 +1106,13 @@ test_shared (void)
   ledger (pool, info, &q);
   check (info[0].holders == 1 && info[0].flags == SHRBUF_SLOT_SHARED
       && q.held == 1, "ledger: slot 0 has 1 holder left");
+  t = now_ns ();
   r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
   pthread_join (tp, NULL);
   /* Bounded above too: poll() looks once more when its 5 s run out. */
-  check (r == 0 && (wp.result & POLLIN) && wp.waited_ns >= 250000000
-      && wp.waited_ns < 2000000000LL, "B let go: poll() woke with POLLIN "
-      "after %lld ms",
-      (long long) (wp.waited_ns / 1000000));
+  check (r == 0 && (wp.result & POLLIN) && wp.woke_ns >= t
+      && wp.woke_ns - t < 2000000000LL, "B let go: poll() woke with POLLIN "
+      "%lld ms after that release", (long long) ((wp.woke_ns - t) / 1000000));
   ledger (pool, info, &q);
   check (q.held == 0 && info[0].holders == 0 && info[0].flags == 0
       && info[0].state == SHRBUF_STATE_FILLED && info[0].seq == 5
@@ -1123,11 +1131,12 @@ test_shared (void)
   usleep (200000);
   check (r == 0 && pthread_tryjoin_np (ta, NULL) == EBUSY, "B let go: the "
       "acquire waiting for a FILLED slot still waits");
+  t = now_ns ();
   r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
   pthread_join (ta, NULL);
-  check (r == 0 && wa.waited_ns >= 250000000
-      && wa.waited_ns < 2000000000LL, "A let go: the waiter woke after %lld "
-      "ms", (long long) (wa.waited_ns / 1000000));
+  check (r == 0 && wa.woke_ns >= t && wa.woke_ns - t < 2000000000LL,
+      "A let go: the waiter woke %lld ms after that release",
+      (long long) ((wa.woke_ns - t) / 1000000));
   close (fd_a);
   check (wa.result >= 0 && wa.acq.index == 0
       && wa.acq.state == SHRBUF_STATE_FILLED && wa.acq.seq == 5
@@ -1221,6 +1230,7 @@ test_revoke (void)
   pthread_t tp, ta;
   uint32_t id_a = 0, id_a2 = 0, id_c = 0, returned = 99;
   unsigned long ino[3];
+  int64_t t;
   uint8_t *map;
   long refs;
   int id_p;
@@ -1275,6 +1285,7 @@ test_revoke (void)
   pthread_create (&tp, NULL, poll_thread, &wp);
   pthread_create (&ta, NULL, acquire_thread, &wa);
   usleep (100000);
+  t = now_ns ();
   r = shrbuf_pool_ioctl_revoke (pool, id_a, &returned);
   check (r == 0 && returned == 3, "the creator revokes client %u: %s, %u "
       "holds returned (A's two, its clone's one)", id_a, err_name (r),
@@ -1282,12 +1293,13 @@ test_revoke (void)
   pthread_join (tp, NULL);
   pthread_join (ta, NULL);
   check ((wp.result & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR)
-      && wp.waited_ns >= 90000000 && wp.waited_ns < 2000000000LL,
-      "poll() on A woke with POLLHUP|POLLERR "
-      "(revents 0x%x)", wp.result);
-  check (wa.result == -ENOTCONN && wa.waited_ns < 2000000000LL, "the "
-      "acquire blocked on A's clone ended: %s after %lld ms",
-      err_name (wa.result), (long long) (wa.waited_ns / 1000000));
+      && wp.woke_ns >= t && wp.woke_ns - t < 2000000000LL,
+      "poll() on A woke with POLLHUP|POLLERR (revents 0x%x) %lld ms after "
+      "the revocation", wp.result, (long long) ((wp.woke_ns - t) / 1000000));
+  check (wa.result == -ENOTCONN && wa.woke_ns >= t
+      && wa.woke_ns - t < 2000000000LL, "the acquire blocked on A's clone "
+      "ended: %s, %lld ms after it", err_name (wa.result),
+      (long long) ((wa.woke_ns - t) / 1000000));
 
   ledger (pool, info, &q);
   check (q.revoked == 3 && q.held == 1 && q.auto_returned == 0,
