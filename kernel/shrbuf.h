@@ -31,22 +31,25 @@ bool shrbuf_is_pool_file(struct file *file);
 
 /*
  * The ioctls, as shrbuf_ioctl() calls them: @karg is the kernel's struct,
- * already copied in and checked for size; each handler copies its result
- * back out to @uarg, @ksize bytes. POOL_CREATE is made on /dev/shrbuf
+ * already copied in, zero-filled past what the caller passed and checked
+ * for size; each handler copies its result back out to @uarg, @size bytes:
+ * min(the caller's size, the kernel's). POOL_CREATE is made on /dev/shrbuf
  * (private_data: the opener), the others on a pool handle.
  */
 long shrbuf_pool_create(struct file *file, void *karg, void __user *uarg,
-			size_t ksize);
+			size_t size);
 long shrbuf_pool_clone(struct file *file, void *karg, void __user *uarg,
-		       size_t ksize);
+		       size_t size);
 long shrbuf_pool_add(struct file *file, void *karg, void __user *uarg,
-		     size_t ksize);
+		     size_t size);
 long shrbuf_pool_acquire(struct file *file, void *karg, void __user *uarg,
-			 size_t ksize);
+			 size_t size);
 long shrbuf_pool_release(struct file *file, void *karg, void __user *uarg,
-			 size_t ksize);
+			 size_t size);
 long shrbuf_pool_query(struct file *file, void *karg, void __user *uarg,
-		       size_t ksize);
+		       size_t size);
+long shrbuf_pool_revoke(struct file *file, void *karg, void __user *uarg,
+			size_t size);
 
 /* The ledger of every pool, for debugfs. */
 int shrbuf_pools_show(struct seq_file *m, void *unused);

@@ -34,6 +34,7 @@ union shrbuf_ioctl_arg {
 	struct shrbuf_acquire acquire;
 	struct shrbuf_release release;
 	struct shrbuf_query query;
+	struct shrbuf_revoke revoke;
 };
 
 /* The kind of file an ioctl is made on. */
@@ -44,36 +45,53 @@ enum shrbuf_file_kind {
 
 /*
  * One ioctl: its command as the uapi header defines it (type, direction,
- * number, and the size of the kernel's struct), the only kind of file it is
- * valid on, and its handler.
+ * number, and the size of the kernel's struct), the first published size
+ * of its struct (the smallest accepted), the only kind of file it is valid
+ * on, and its handler.
  */
 struct shrbuf_ioctl_desc {
 	unsigned int cmd;
+	unsigned int min_size;
 	enum shrbuf_file_kind kind;
 	long (*func)(struct file *file, void *karg, void __user *uarg,
-		     size_t ksize);
+		     size_t size);
 };
 
 /* An ioctl whose struct does not fit in union shrbuf_ioctl_arg does not build. */
 #define SHRBUF_ARG_FITS(cmd) \
 	BUILD_BUG_ON_ZERO(_IOC_SIZE(cmd) > sizeof(union shrbuf_ioctl_arg))
 
-/* The entry for SHRBUF_IOC_<name>, at its number. */
-#define SHRBUF_IOCTL(name, _kind, _func)				\
+/*
+ * SHRBUF_<name>_SIZE_<ver>, the size the struct of SHRBUF_IOC_<name> had
+ * when ABI <ver> first published it; larger than the struct, it does not
+ * build.
+ */
+#define SHRBUF_MIN_SIZE(name, ver)					\
+	(SHRBUF_##name##_SIZE_##ver +					\
+	 BUILD_BUG_ON_ZERO(SHRBUF_##name##_SIZE_##ver > _IOC_SIZE(SHRBUF_IOC_##name)))
+
+/* The entry for SHRBUF_IOC_<name>, first published in ABI <ver>, at its number. */
+#define SHRBUF_IOCTL(name, ver, _kind, _func)				\
 	[_IOC_NR(SHRBUF_IOC_##name)] = {				\
 		.cmd = SHRBUF_IOC_##name + SHRBUF_ARG_FITS(SHRBUF_IOC_##name), \
+		.min_size = SHRBUF_MIN_SIZE(name, ver),			\
 		.kind = (_kind),					\
 		.func = (_func),					\
 	}
 
-/* Indexed by _IOC_NR(); a hole (no func) is an unknown command. */
+/*
+ * Indexed by _IOC_NR(); a hole (no func) is an unknown command. The sizes
+ * are the ones each struct had when its ioctl was first published: binaries
+ * built then pass them, and must keep working.
+ */
 static const struct shrbuf_ioctl_desc shrbuf_ioctls[] = {
-	SHRBUF_IOCTL(POOL_CREATE, SHRBUF_ON_DEVICE, shrbuf_pool_create),
-	SHRBUF_IOCTL(POOL_CLONE, SHRBUF_ON_POOL, shrbuf_pool_clone),
-	SHRBUF_IOCTL(ADD, SHRBUF_ON_POOL, shrbuf_pool_add),
-	SHRBUF_IOCTL(ACQUIRE, SHRBUF_ON_POOL, shrbuf_pool_acquire),
-	SHRBUF_IOCTL(RELEASE, SHRBUF_ON_POOL, shrbuf_pool_release),
-	SHRBUF_IOCTL(QUERY, SHRBUF_ON_POOL, shrbuf_pool_query),
+	SHRBUF_IOCTL(POOL_CREATE, V1, SHRBUF_ON_DEVICE, shrbuf_pool_create),
+	SHRBUF_IOCTL(POOL_CLONE, V1, SHRBUF_ON_POOL, shrbuf_pool_clone),
+	SHRBUF_IOCTL(ADD, V1, SHRBUF_ON_POOL, shrbuf_pool_add),
+	SHRBUF_IOCTL(ACQUIRE, V1, SHRBUF_ON_POOL, shrbuf_pool_acquire),
+	SHRBUF_IOCTL(RELEASE, V1, SHRBUF_ON_POOL, shrbuf_pool_release),
+	SHRBUF_IOCTL(QUERY, V1, SHRBUF_ON_POOL, shrbuf_pool_query),
+	SHRBUF_IOCTL(REVOKE, V2, SHRBUF_ON_POOL, shrbuf_pool_revoke),
 };
 
 /* The ioctl entry of /dev/shrbuf and of every pool handle. */
@@ -99,18 +117,22 @@ long shrbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (desc->kind != kind)
 		return -ENOTTY;
 
-	/* A struct from older user space is too short; a newer one's tail must be zero. */
-	ksize = _IOC_SIZE(desc->cmd);
-	if (usize < ksize)
+	/*
+	 * Any size from the first published one up: an older caller's struct
+	 * is zero-filled up to the kernel's (a zero field asks for what the
+	 * older ABI did), a newer caller's tail past the kernel's must be zero.
+	 */
+	if (usize < desc->min_size)
 		return -EINVAL;
+	ksize = _IOC_SIZE(desc->cmd);
 	ret = copy_struct_from_user(&k, ksize, uarg, usize);
 	if (ret == -E2BIG)
 		return -EINVAL;
 	if (ret)
 		return ret;
 
-	/* The handler copies its result back, ksize bytes, to uarg. */
-	return desc->func(file, &k, uarg, ksize);
+	/* The handler copies its result back to uarg: min(usize, ksize) bytes. */
+	return desc->func(file, &k, uarg, min(usize, ksize));
 }
 
 static int shrbuf_open(struct inode *inode, struct file *file)

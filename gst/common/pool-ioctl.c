@@ -118,3 +118,65 @@ shrbuf_pool_ioctl_query (int pool, struct shrbuf_slot_info *slots,
     *result = arg;
   return 0;
 }
+
+int
+shrbuf_pool_ioctl_clone_id (int pool, uint32_t * handle_id)
+{
+  struct shrbuf_pool_clone arg = { 0 };
+  int ret = xioctl (pool, SHRBUF_IOC_POOL_CLONE, &arg);
+
+  if (ret < 0)
+    return ret;
+  if (handle_id)
+    *handle_id = arg.handle_id;
+  return arg.fd;
+}
+
+int
+shrbuf_pool_ioctl_handle_id (int pool)
+{
+  struct shrbuf_query arg = { 0 };
+  int ret = xioctl (pool, SHRBUF_IOC_QUERY, &arg);
+
+  return ret < 0 ? ret : (int) arg.handle_id;
+}
+
+int
+shrbuf_pool_ioctl_acquire_shared (int pool, uint32_t index, uint32_t flags,
+    struct shrbuf_acquire *result)
+{
+  return shrbuf_pool_ioctl_acquire (pool, index, 0,
+      flags | SHRBUF_ACQUIRE_SHARED, 0, result);
+}
+
+void
+shrbuf_pool_ioctl_shared_release_arg (const struct shrbuf_acquire *acquired,
+    struct shrbuf_release *arg)
+{
+  memset (arg, 0, sizeof *arg);
+  arg->index = acquired->index;
+  arg->state = acquired->state;
+}
+
+int
+shrbuf_pool_ioctl_release_shared (int pool,
+    const struct shrbuf_acquire *acquired)
+{
+  struct shrbuf_release arg;
+
+  shrbuf_pool_ioctl_shared_release_arg (acquired, &arg);
+  return xioctl (pool, SHRBUF_IOC_RELEASE, &arg);
+}
+
+int
+shrbuf_pool_ioctl_revoke (int pool, uint32_t handle_id, uint32_t * returned)
+{
+  struct shrbuf_revoke arg = {.handle_id = handle_id };
+  int ret = xioctl (pool, SHRBUF_IOC_REVOKE, &arg);
+
+  if (ret < 0)
+    return ret;
+  if (returned)
+    *returned = arg.returned;
+  return 0;
+}

@@ -37,6 +37,28 @@ int shrbuf_pool_ioctl_release (int pool, uint32_t index, uint32_t state,
 int shrbuf_pool_ioctl_query (int pool, struct shrbuf_slot_info *slots,
     uint32_t capacity, struct shrbuf_query *result);
 
+/* ABI 2 (docs/kernel-abi.md, "ABI versions") */
+
+/* A clone and its handle id (0 from a kernel without handle ids). */
+int shrbuf_pool_ioctl_clone_id (int pool, uint32_t * handle_id);
+/* The id of @pool's handle (from QUERY): > 0, or -errno; 0 from a kernel
+ * without handle ids. */
+int shrbuf_pool_ioctl_handle_id (int pool);
+/* A shared hold of slot @index (SHRBUF_ACQUIRE_SHARED added to @flags):
+ * the fd, or 0 with SHRBUF_ACQUIRE_NO_FD. */
+int shrbuf_pool_ioctl_acquire_shared (int pool, uint32_t index,
+    uint32_t flags, struct shrbuf_acquire *result);
+/* The release of a shared hold as @acquired describes it: its index and
+ * the state it saw (a shared hold changes nothing), seq and timestamp 0. */
+void shrbuf_pool_ioctl_shared_release_arg (const struct shrbuf_acquire
+    *acquired, struct shrbuf_release *arg);
+int shrbuf_pool_ioctl_release_shared (int pool,
+    const struct shrbuf_acquire *acquired);
+/* Revokes the client @handle_id names (on the creator's handle only);
+ * @returned (may be NULL) gets the count of holds returned. */
+int shrbuf_pool_ioctl_revoke (int pool, uint32_t handle_id,
+    uint32_t * returned);
+
 #ifdef __cplusplus
 }
 #endif

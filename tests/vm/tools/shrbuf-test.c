@@ -1,6 +1,7 @@
 /* shrbuf-test: tests of the shrbuf module on real dma-bufs, in the VM.
  *
- *   shrbuf-test lifetime|autoreturn|poll|errno|prime   a group of checks (TAP)
+ *   shrbuf-test lifetime|autoreturn|poll|errno|prime|shared|revoke|sizes
+ *                         a group of checks (TAP)
  *   shrbuf-test hold      holds a pool with an acquired slot until SIGTERM
  *   shrbuf-test bench [N] acquire+release round trips at 4, 64 and 4096
  *                         slots against dup()+close(), best of 5 runs of N
@@ -534,7 +535,9 @@ test_autoreturn (void)
 struct waiter
 {
   int pool;
+  int64_t timeout_ns;           /* for acquire_thread; 0: for ever */
   int64_t waited_ns;
+  int64_t woke_ns;              /* now_ns () when the call returned */
   int result;
   struct shrbuf_acquire acq;
 };
@@ -547,7 +550,8 @@ poll_thread (void *data)
   int64_t t = now_ns ();
 
   w->result = poll (&p, 1, 5000) == 1 ? p.revents : 0;
-  w->waited_ns = now_ns () - t;
+  w->woke_ns = now_ns ();
+  w->waited_ns = w->woke_ns - t;
   return NULL;
 }
 
@@ -558,8 +562,9 @@ acquire_thread (void *data)
   int64_t t = now_ns ();
 
   w->result = shrbuf_pool_ioctl_acquire (w->pool, SHRBUF_SLOT_ANY,
-      SHRBUF_STATE_FILLED, 0, -1, &w->acq);
-  w->waited_ns = now_ns () - t;
+      SHRBUF_STATE_FILLED, 0, w->timeout_ns ? w->timeout_ns : -1, &w->acq);
+  w->woke_ns = now_ns ();
+  w->waited_ns = w->woke_ns - t;
   return NULL;
 }
 
@@ -598,11 +603,14 @@ test_poll (void)
   a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_EMPTY,
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   usleep (100000);
+  /* Woken after the release, timed from it: the thread may start late. */
+  t = now_ns ();
   shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED, 41, 1000);
   close (a);
   pthread_join (th, NULL);
-  check ((w.result & POLLIN) && w.waited_ns >= 90000000,
-      "poll() woke on release(FILLED) after %lld ms",
+  check ((w.result & POLLIN) && w.woke_ns >= t, "poll() woke on "
+      "release(FILLED), %lld ms after it (waited %lld ms)",
+      (long long) ((w.woke_ns - t) / 1000000),
       (long long) (w.waited_ns / 1000000));
 
   a = shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY, SHRBUF_STATE_FILLED,
@@ -615,13 +623,14 @@ test_poll (void)
       SHRBUF_ACQUIRE_NONBLOCK, 0, NULL);
   p.revents = 0;
   check (poll (&p, 1, 0) == 0, "nothing free: neither readable nor writable");
+  t = now_ns ();
   shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_FILLED, 42, 2000);
   close (b);
   pthread_join (th, NULL);
   check (w.result >= 0 && w.acq.index == 1 && w.acq.seq == 42
-      && w.waited_ns >= 90000000, "a blocked acquire woke with slot %u "
-      "(seq %llu) after %lld ms", w.acq.index,
-      (unsigned long long) w.acq.seq, (long long) (w.waited_ns / 1000000));
+      && w.woke_ns >= t, "a blocked acquire "
+      "woke with slot %u (seq %llu), %lld ms after the release", w.acq.index,
+      (unsigned long long) w.acq.seq, (long long) ((w.woke_ns - t) / 1000000));
   close (w.result);
   shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_EMPTY, 0, 0);
 
@@ -675,7 +684,7 @@ test_errno (void)
           &pc), ENOTTY);
   CHECK_ERR (raw_ioctl (dev, _IOR ('S', 0x00, struct shrbuf_pool_create),
           &pc), ENOTTY);
-  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0x06, struct shrbuf_query), &q),
+  CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0x07, struct shrbuf_query), &q),
       ENOTTY);
   CHECK_ERR (raw_ioctl (pool, _IOWR ('S', 0xff, struct shrbuf_query), &q),
       ENOTTY);
@@ -703,7 +712,7 @@ test_errno (void)
   close (big.s.fd);
   /* The same on a pool handle's call */
   CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x05,
-              sizeof q - 4), &q), EINVAL);
+              SHRBUF_QUERY_SIZE_V1 - 4), &q), EINVAL);
   memset (&bigq, 0, sizeof bigq);
   bigq.tail[0] = 1;
   CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x05,
@@ -928,6 +937,660 @@ test_prime (void)
       "user");
 }
 
+/* ---- ABI 2 ---- */
+
+/* The ledger of @pool, up to 8 slots, zeroed first. */
+static void
+ledger (int pool, struct shrbuf_slot_info *info, struct shrbuf_query *q)
+{
+  memset (info, 0, 8 * sizeof *info);
+  memset (q, 0, sizeof *q);
+  if (shrbuf_pool_ioctl_query (pool, info, 8, q) < 0)
+    die ("query");
+}
+
+static int
+pool_debugfs_has (const char *fmt, ...)
+{
+  char needle[128];
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (needle, sizeof needle, fmt, ap);
+  va_end (ap);
+  return file_contains ("/sys/kernel/debug/shrbuf/pools", needle);
+}
+
+/* The dma-buf file references of the pool's slots (bufinfo's counts). */
+static long
+slot_refs (const struct shrbuf_slot_info *info, int n)
+{
+  long refs = 0;
+  int i;
+
+  for (i = 0; i < n; i++)
+    refs += bufinfo_count (info[i].inode);
+  return refs;
+}
+
+struct child_report
+{
+  char ok;
+  uint32_t handle_id;
+};
+
+/* Shared holds: several handles hold one slot; an exclusive acquire waits
+ * for all of them; the slot's state does not change; the last release
+ * wakes; a holder that dies gives its shared holds back. */
+static void
+test_shared (void)
+{
+  int base = fd_count ();
+  int dev = open_broker (), card = open_card ("vkms");
+  int pool = dumb_pool (dev, card, 2, 64), a, b, fd_a, r, i, ready[2];
+  struct shrbuf_slot_info info[8];
+  struct shrbuf_acquire acq_a, acq_b;
+  struct shrbuf_query q;
+  struct pollfd p = {.fd = pool,.events = POLLIN };
+  /* Bounded: a wake that never comes fails the check, not the case. */
+  struct waiter wp = {.pool = pool }, wa = {.pool = pool,
+    .timeout_ns = 5000000000LL
+  };
+  struct child_report rep;
+  pthread_t tp, ta;
+  uint32_t id_a = 0, id_b = 0;
+  unsigned long ino[2];
+  int64_t t;
+  long refs;
+  int id_p;
+  pid_t child;
+
+  ledger (pool, info, &q);
+  ino[0] = info[0].inode;
+  ino[1] = info[1].inode;
+  refs = slot_refs (info, 2);
+  id_p = shrbuf_pool_ioctl_handle_id (pool);
+  a = shrbuf_pool_ioctl_clone_id (pool, &id_a);
+  b = shrbuf_pool_ioctl_clone_id (pool, &id_b);
+  check (id_p > 0 && a >= 0 && b >= 0 && id_a > 0 && id_b > 0
+      && id_a != (uint32_t) id_p && id_b != id_a && id_b != (uint32_t) id_p,
+      "handle ids: creator %d, A %u, B %u", id_p, id_a, id_b);
+  check (q.handle_id == (uint32_t) id_p
+      && q.handle_flags == SHRBUF_HANDLE_CREATOR
+      && q.entry_size == sizeof (struct shrbuf_slot_info),
+      "query on the creator's handle: id %u, flags 0x%x, entry_size %u",
+      q.handle_id, q.handle_flags, q.entry_size);
+
+  /* The creator fills slot 0 (seq 5, timestamp 6). */
+  r = shrbuf_pool_ioctl_acquire (pool, 0, 0, SHRBUF_ACQUIRE_NO_FD, 0, NULL);
+  check (r == 0 && shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED,
+          5, 6) == 0, "slot 0 filled by the creator (seq 5)");
+
+  fd_a = shrbuf_pool_ioctl_acquire_shared (a, 0, 0, &acq_a);
+  check (fd_a >= 0 && acq_a.index == 0 && acq_a.state == SHRBUF_STATE_FILLED
+      && acq_a.seq == 5 && acq_a.timestamp_ns == 6
+      && fd_inode (fd_a) == ino[0], "A holds slot 0 shared, with an fd of "
+      "the same dma-buf: FILLED, seq 5, timestamp 6");
+  r = shrbuf_pool_ioctl_acquire_shared (b, 0, SHRBUF_ACQUIRE_NO_FD, &acq_b);
+  check (r == 0 && acq_b.fd == -1 && acq_b.state == SHRBUF_STATE_FILLED
+      && acq_b.seq == 5, "B holds it shared too, with NO_FD (fd %d)",
+      acq_b.fd);
+  ledger (pool, info, &q);
+  check (q.held == 1 && info[0].holders == 2
+      && info[0].flags == SHRBUF_SLOT_SHARED
+      && info[0].holder_tgid == getpid () && info[0].acquire_count == 3
+      && info[0].state == SHRBUF_STATE_FILLED && info[0].seq == 5
+      && info[1].holders == 0 && info[1].flags == 0, "ledger: held %u, "
+      "slot 0 holders %u flags 0x%x holder %d acquired %llu", q.held,
+      info[0].holders, info[0].flags, info[0].holder_tgid,
+      (unsigned long long) info[0].acquire_count);
+  check (pool_debugfs_has ("tag 'dumb-0' state filled holder %d holders 2 "
+          "shared revoked 0 acquired 3 ", getpid ())
+      && pool_debugfs_has (" seq 5\n    held by tgid %d handle %u\n    held "
+          "by tgid %d handle %u\n  slot 1:", getpid (), id_a, getpid (), id_b),
+      "debugfs: slot 0 held shared by 2, and both holders (tgid and handle "
+      "id) listed under it");
+  check (slot_refs (info, 2) == refs + 1, "one dma-buf reference more: A's "
+      "fd (NO_FD takes none)");
+
+  /* What a shared hold excludes */
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, 0, 0, 0, 0, NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, 0, 0, SHRBUF_ACQUIRE_NO_FD, 0,
+          NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (pool, SHRBUF_SLOT_ANY,
+          SHRBUF_STATE_FILLED, SHRBUF_ACQUIRE_NONBLOCK, 0, NULL), EAGAIN);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire_shared (a, 0, SHRBUF_ACQUIRE_NO_FD,
+          NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (a, SHRBUF_SLOT_ANY,
+          SHRBUF_STATE_FILLED, SHRBUF_ACQUIRE_SHARED | SHRBUF_ACQUIRE_NONBLOCK,
+          0, NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (a, SHRBUF_SLOT_ANY,
+          SHRBUF_STATE_EMPTY, SHRBUF_ACQUIRE_SHARED, -1, NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire (a, 0, SHRBUF_STATE_FILLED,
+          SHRBUF_ACQUIRE_SHARED, 0, NULL), EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire_shared (a, 2, 0, NULL), EINVAL);
+  /* ... and what an exclusive one does */
+  r = shrbuf_pool_ioctl_acquire (pool, 1, 0, SHRBUF_ACQUIRE_NO_FD, 0, NULL);
+  check (r == 0, "the creator holds slot 1 exclusively");
+  CHECK_ERR (shrbuf_pool_ioctl_acquire_shared (a, 1, SHRBUF_ACQUIRE_NO_FD,
+          NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_acquire_shared (pool, 1, SHRBUF_ACQUIRE_NO_FD,
+          NULL), EBUSY);
+  CHECK_ERR (shrbuf_pool_ioctl_release (a, 1, SHRBUF_STATE_EMPTY, 0, 0),
+      EPERM);
+  shrbuf_pool_ioctl_release (pool, 1, SHRBUF_STATE_EMPTY, 0, 0);
+
+  /* The release of a shared hold names the state and nothing else. */
+  CHECK_ERR (shrbuf_pool_ioctl_release (a, 0, SHRBUF_STATE_EMPTY, 0, 0),
+      EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_release (a, 0, SHRBUF_STATE_FILLED, 9, 0),
+      EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_release (a, 0, SHRBUF_STATE_FILLED, 0, 9),
+      EINVAL);
+  CHECK_ERR (shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_FILLED, 0, 0),
+      EPERM);
+  ledger (pool, info, &q);
+  check (info[0].holders == 2 && info[0].state == SHRBUF_STATE_FILLED
+      && info[0].seq == 5, "refused releases changed nothing (holders %u)",
+      info[0].holders);
+
+  /* Only the last holder's release wakes poll()... */
+  pthread_create (&tp, NULL, poll_thread, &wp);
+  usleep (100000);
+  r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
+  usleep (200000);
+  p.revents = 0;
+  i = poll (&p, 1, 0);
+  check (r == 0 && i == 0 && pthread_tryjoin_np (tp, NULL) == EBUSY,
+      "A let go: still held by B, not readable, poll() still waits");
+  ledger (pool, info, &q);
+  check (info[0].holders == 1 && info[0].flags == SHRBUF_SLOT_SHARED
+      && q.held == 1, "ledger: slot 0 has 1 holder left");
+  t = now_ns ();
+  r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
+  pthread_join (tp, NULL);
+  /* Bounded above too: poll() looks once more when its 5 s run out. */
+  check (r == 0 && (wp.result & POLLIN) && wp.woke_ns >= t
+      && wp.woke_ns - t < 2000000000LL, "B let go: poll() woke with POLLIN "
+      "%lld ms after that release", (long long) ((wp.woke_ns - t) / 1000000));
+  ledger (pool, info, &q);
+  check (q.held == 0 && info[0].holders == 0 && info[0].flags == 0
+      && info[0].state == SHRBUF_STATE_FILLED && info[0].seq == 5
+      && info[0].timestamp_ns == 6, "slot 0 unheld, still FILLED with seq 5 "
+      "and timestamp 6");
+
+  close (fd_a);
+
+  /* ... and a blocked acquire. */
+  fd_a = shrbuf_pool_ioctl_acquire_shared (a, 0, 0, &acq_a);
+  r = shrbuf_pool_ioctl_acquire_shared (b, 0, SHRBUF_ACQUIRE_NO_FD, &acq_b);
+  check (fd_a >= 0 && r == 0, "A and B hold slot 0 shared again");
+  pthread_create (&ta, NULL, acquire_thread, &wa);
+  usleep (100000);
+  r = shrbuf_pool_ioctl_release_shared (b, &acq_b);
+  usleep (200000);
+  check (r == 0 && pthread_tryjoin_np (ta, NULL) == EBUSY, "B let go: the "
+      "acquire waiting for a FILLED slot still waits");
+  t = now_ns ();
+  r = shrbuf_pool_ioctl_release_shared (a, &acq_a);
+  pthread_join (ta, NULL);
+  check (r == 0 && wa.woke_ns >= t && wa.woke_ns - t < 2000000000LL,
+      "A let go: the waiter woke %lld ms after that release",
+      (long long) ((wa.woke_ns - t) / 1000000));
+  close (fd_a);
+  check (wa.result >= 0 && wa.acq.index == 0
+      && wa.acq.state == SHRBUF_STATE_FILLED && wa.acq.seq == 5
+      && wa.acq.timestamp_ns == 6, "the blocked acquire woke with slot %u, "
+      "still FILLED with seq %llu, timestamp %llu", wa.acq.index,
+      (unsigned long long) wa.acq.seq,
+      (unsigned long long) wa.acq.timestamp_ns);
+  close (wa.result);
+  shrbuf_pool_ioctl_release (pool, 0, SHRBUF_STATE_EMPTY, 0, 0);
+
+  /* A process that holds shared and is killed */
+  if (pipe (ready))
+    die ("pipe");
+  ledger (pool, info, &q);
+  child = fork ();
+  if (child == 0) {
+    struct child_report c = { 0 };
+    int own = shrbuf_pool_ioctl_clone_id (pool, &c.handle_id);
+
+    c.ok = own >= 0 && shrbuf_pool_ioctl_acquire_shared (own, 0, 0, NULL) >= 0
+        && shrbuf_pool_ioctl_acquire_shared (own, 1, SHRBUF_ACQUIRE_NO_FD,
+        NULL) == 0 ? 'y' : 'n';
+    if (write (ready[1], &c, sizeof c) != sizeof c)
+      _exit (3);
+    for (;;)
+      pause ();
+  }
+  memset (&rep, 0, sizeof rep);
+  r = read (ready[0], &rep, sizeof rep);
+  check (r == sizeof rep && rep.ok == 'y',
+      "child %d: its own handle (id %u) holds slots 0 and 1 shared", child,
+      rep.handle_id);
+  fd_a = shrbuf_pool_ioctl_acquire_shared (a, 0, 0, &acq_a);
+  ledger (pool, info, &q);
+  check (fd_a >= 0 && q.held == 2 && info[0].holders == 2
+      && info[0].holder_tgid == child && info[1].holders == 1
+      && info[1].holder_tgid == child, "A joins on slot 0: holders %u and "
+      "%u, holder_tgid the oldest hold's (%d, %d)", info[0].holders,
+      info[1].holders, info[0].holder_tgid, info[1].holder_tgid);
+  check (pool_debugfs_has ("    held by tgid %d handle %u\n    held by tgid "
+          "%d handle %u\n", child, rep.handle_id, getpid (), id_a),
+      "debugfs: slot 0 held by the child's handle and by A's");
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  ledger (pool, info, &q);
+  check (q.auto_returned == 2 && q.held == 1 && info[0].holders == 1
+      && info[0].holder_tgid == getpid () && info[0].auto_return_count == 1
+      && info[1].holders == 0 && info[1].holder_tgid == 0
+      && info[1].auto_return_count == 1 && info[1].flags == 0,
+      "after kill -9: auto_returned %llu, held %u, slot 0 holders %u "
+      "(holder %d), slot 1 unheld, each counted once",
+      (unsigned long long) q.auto_returned, q.held, info[0].holders,
+      info[0].holder_tgid);
+  check (info[0].state == SHRBUF_STATE_EMPTY
+      && info[1].state == SHRBUF_STATE_EMPTY && info[0].seq == 0,
+      "their states unchanged (EMPTY)");
+  check (!pool_debugfs_has ("held by tgid %d ", child),
+      "debugfs: the child holds nothing any more");
+  check (shrbuf_pool_ioctl_release_shared (a, &acq_a) == 0,
+      "A's shared hold is still its own to release");
+  close (fd_a);
+  ledger (pool, info, &q);
+  check (q.held == 0 && slot_refs (info, 2) == refs, "nothing held, dma-buf "
+      "references back to %ld", refs);
+
+  close (ready[0]);
+  close (ready[1]);
+  close (a);
+  close (b);
+  close (pool);
+  check (bufinfo_count (ino[0]) < 0 && bufinfo_count (ino[1]) < 0,
+      "the dma-bufs are freed with the pool");
+  close (card);
+  close (dev);
+  check (fd_count () == base, "fds back to baseline (%d)", base);
+}
+
+/* REVOKE: the creator cuts a client off. */
+static void
+test_revoke (void)
+{
+  int base = fd_count ();
+  int dev = open_broker (), card = open_card ("vkms");
+  int pool = dumb_pool (dev, card, 3, 64), a, a2, c, fd0, fd1, r, i, buf;
+  int handles[2];
+  struct shrbuf_slot_info info[8];
+  struct shrbuf_revoke rv;
+  struct shrbuf_query q;
+  struct pollfd p;
+  struct waiter wp, wa;
+  pthread_t tp, ta;
+  uint32_t id_a = 0, id_a2 = 0, id_c = 0, returned = 99;
+  unsigned long ino[3];
+  int64_t t;
+  uint8_t *map;
+  long refs;
+  int id_p;
+
+  ledger (pool, info, &q);
+  for (i = 0; i < 3; i++)
+    ino[i] = info[i].inode;
+  refs = slot_refs (info, 3);
+  id_p = shrbuf_pool_ioctl_handle_id (pool);
+  a = shrbuf_pool_ioctl_clone_id (pool, &id_a);
+  c = shrbuf_pool_ioctl_clone_id (pool, &id_c);
+  a2 = shrbuf_pool_ioctl_clone_id (a, &id_a2);
+  check (a >= 0 && c >= 0 && a2 >= 0 && id_a2 != id_a, "clients A (%u) and "
+      "C (%u); A cloned its handle (%u)", id_a, id_c, id_a2);
+  check (pool_debugfs_has ("  handle %u: client %u made by %d holds 0\n",
+          id_a2, id_a, getpid ()), "debugfs: A's clone is of client %u",
+      id_a);
+
+  fd0 = shrbuf_pool_ioctl_acquire (a, 0, 0, 0, 0, NULL);
+  fd1 = shrbuf_pool_ioctl_acquire_shared (a, 1, 0, NULL);
+  r = shrbuf_pool_ioctl_acquire_shared (c, 1, SHRBUF_ACQUIRE_NO_FD, NULL);
+  r |= shrbuf_pool_ioctl_acquire (a2, 2, 0, SHRBUF_ACQUIRE_NO_FD, 0, NULL);
+  check (fd0 >= 0 && fd1 >= 0 && r == 0, "A holds slot 0 exclusively and 1 "
+      "shared (with fds), C holds 1 shared, A's clone holds 2");
+  map = mmap (NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd0, 0);
+  check (map != MAP_FAILED, "A's slot 0 fd mapped");
+  if (map != MAP_FAILED)
+    memset (map, 0x5a, 4096);
+
+  /* Who may revoke whom */
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (c, id_a, NULL), EPERM);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (a, id_c, NULL), EPERM);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (a2, 0x7ffffff0, NULL), EPERM);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (pool, 0x7ffffff0, NULL), ENOENT);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (pool, 0, NULL), ENOENT);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (pool, id_p, NULL), EINVAL);
+  rv = (struct shrbuf_revoke) {.handle_id = id_a,.flags = 1 };
+  CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_REVOKE, &rv), EINVAL);
+  rv = (struct shrbuf_revoke) {.handle_id = id_a,.pad = 1 };
+  CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_REVOKE, &rv), EINVAL);
+  rv = (struct shrbuf_revoke) {.handle_id = id_a,.returned = 1 };
+  CHECK_ERR (raw_ioctl (pool, SHRBUF_IOC_REVOKE, &rv), EINVAL);
+  CHECK_ERR (raw_ioctl (pool, _IOC (_IOC_READ | _IOC_WRITE, 'S', 0x06,
+              SHRBUF_REVOKE_SIZE_V2 - 4), &rv), EINVAL);
+  ledger (pool, info, &q);
+  check (q.held == 3 && q.revoked == 0, "refused revocations changed "
+      "nothing (held %u)", q.held);
+
+  /* A waiter in poll() on A and a blocked acquire on A's clone */
+  wp = (struct waiter) {.pool = a };
+  wa = (struct waiter) {.pool = a2,.timeout_ns = 5000000000LL };
+  pthread_create (&tp, NULL, poll_thread, &wp);
+  pthread_create (&ta, NULL, acquire_thread, &wa);
+  usleep (100000);
+  t = now_ns ();
+  r = shrbuf_pool_ioctl_revoke (pool, id_a, &returned);
+  check (r == 0 && returned == 3, "the creator revokes client %u: %s, %u "
+      "holds returned (A's two, its clone's one)", id_a, err_name (r),
+      returned);
+  pthread_join (tp, NULL);
+  pthread_join (ta, NULL);
+  check ((wp.result & (POLLHUP | POLLERR)) == (POLLHUP | POLLERR)
+      && wp.woke_ns >= t && wp.woke_ns - t < 2000000000LL,
+      "poll() on A woke with POLLHUP|POLLERR (revents 0x%x) %lld ms after "
+      "the revocation", wp.result, (long long) ((wp.woke_ns - t) / 1000000));
+  check (wa.result == -ENOTCONN && wa.woke_ns >= t
+      && wa.woke_ns - t < 2000000000LL, "the acquire blocked on A's clone "
+      "ended: %s, %lld ms after it", err_name (wa.result),
+      (long long) ((wa.woke_ns - t) / 1000000));
+
+  ledger (pool, info, &q);
+  check (q.revoked == 3 && q.held == 1 && q.auto_returned == 0,
+      "ledger: revoked %llu, held %u, auto_returned %llu",
+      (unsigned long long) q.revoked, q.held,
+      (unsigned long long) q.auto_returned);
+  check (info[0].holders == 0 && info[0].revoke_count == 1
+      && info[0].state == SHRBUF_STATE_EMPTY && info[0].holder_tgid == 0
+      && info[2].holders == 0 && info[2].revoke_count == 1
+      && info[1].holders == 1 && info[1].flags == SHRBUF_SLOT_SHARED
+      && info[1].revoke_count == 1 && info[1].auto_return_count == 0,
+      "slots 0 and 2 unheld in the state acquired (EMPTY), slot 1 still "
+      "held shared by C; each revoke_count 1");
+  check (pool_debugfs_has ("  handle %u: client %u made by %d holds 0 "
+          "revoked\n", id_a, id_a, getpid ())
+      && pool_debugfs_has ("held by tgid %d handle %u\n", getpid (), id_c)
+      && !pool_debugfs_has ("handle %u\n", id_a),
+      "debugfs: A revoked, C the only holder left");
+
+  /* Every call on the revoked handles but QUERY: ENOTCONN */
+  handles[0] = a;
+  handles[1] = a2;
+  buf = dumb_dmabuf (card, 64, 64);
+  for (i = 0; i < 2; i++) {
+    int h = handles[i];
+
+    CHECK_ERR (shrbuf_pool_ioctl_acquire (h, SHRBUF_SLOT_ANY,
+            SHRBUF_STATE_EMPTY, SHRBUF_ACQUIRE_NONBLOCK, 0, NULL), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_acquire (h, 0, 0, SHRBUF_ACQUIRE_NO_FD, 0,
+            NULL), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_acquire_shared (h, 1, 0, NULL), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_release (h, i ? 2 : 0, SHRBUF_STATE_EMPTY,
+            0, 0), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_clone (h), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_add (h, buf, 0, "late", NULL), ENOTCONN);
+    CHECK_ERR (shrbuf_pool_ioctl_revoke (h, id_c, NULL), ENOTCONN);
+    r = shrbuf_pool_ioctl_query (h, NULL, 0, &q);
+    check (r == 0 && q.handle_flags == SHRBUF_HANDLE_REVOKED
+        && q.handle_id == (i ? id_a2 : id_a) && q.revoked == 3,
+        "QUERY on the revoked handle %u works: flags 0x%x", q.handle_id,
+        q.handle_flags);
+    p = (struct pollfd) {.fd = h,.events = POLLIN | POLLOUT };
+    r = poll (&p, 1, 0);
+    check (r == 1 && p.revents == (POLLHUP | POLLERR), "poll() on it: "
+        "revents 0x%x", p.revents);
+  }
+  close (buf);
+  r = shrbuf_pool_ioctl_query (c, NULL, 0, &q);
+  p = (struct pollfd) {.fd = c,.events = POLLIN | POLLOUT };
+  i = poll (&p, 1, 0);
+  check (r == 0 && q.handle_flags == 0 && i == 1 && p.revents == POLLOUT, "C is not revoked (flags 0x%x, revents 0x%x)",
+      q.handle_flags, p.revents);
+
+  /* The fds A acquired stay valid, and their dma-bufs alive. */
+  check (fd_inode (fd0) == ino[0] && fd_inode (fd1) == ino[1]
+      && bufinfo_count (ino[0]) > 0, "A's fds are still the slots' dma-bufs "
+      "(bufinfo count %ld)", bufinfo_count (ino[0]));
+  check (slot_refs (info, 3) == refs + 3, "dma-buf references: the pool's, "
+      "A's two fds and its mapping (%ld + 3)", refs);
+  check (map != MAP_FAILED && map[0] == 0x5a && map[4095] == 0x5a
+      && hash_fd (fd0, 4096) != 0, "A's mapping and fd still read the buffer");
+  /* What came back can be acquired again. */
+  r = shrbuf_pool_ioctl_acquire (c, 0, 0, SHRBUF_ACQUIRE_NO_FD, 0, NULL);
+  r |= shrbuf_pool_ioctl_release (c, 0, SHRBUF_STATE_EMPTY, 0, 0);
+  r |= shrbuf_pool_ioctl_acquire (pool, 2, 0, SHRBUF_ACQUIRE_NO_FD, 0, NULL);
+  r |= shrbuf_pool_ioctl_release (pool, 2, SHRBUF_STATE_EMPTY, 0, 0);
+  check (r == 0, "slots 0 and 2 can be acquired again");
+
+  /* Again: nothing more; the client is named by its first id after that
+   * handle is closed, until its last handle is. */
+  returned = 99;
+  r = shrbuf_pool_ioctl_revoke (pool, id_a2, &returned);
+  check (r == 0 && returned == 0, "revoking it again (by its clone's id): "
+      "%s, %u returned", err_name (r), returned);
+  close (a);
+  returned = 99;
+  r = shrbuf_pool_ioctl_revoke (pool, id_a, &returned);
+  check (r == 0 && returned == 0, "with A closed, id %u still names its "
+      "client: %s", id_a, err_name (r));
+  close (a2);
+  CHECK_ERR (shrbuf_pool_ioctl_revoke (pool, id_a, NULL), ENOENT);
+  check (pool_debugfs_has ("handles 2 revoked 3\n"), "debugfs: 2 handles "
+      "left, 3 holds revoked");
+
+  if (map != MAP_FAILED)
+    munmap (map, 4096);
+  close (fd0);
+  close (fd1);
+  check (shrbuf_pool_ioctl_release_shared (c, &(struct shrbuf_acquire) {
+              .index = 1,.state = SHRBUF_STATE_EMPTY}) == 0,
+      "C releases its shared hold");
+  ledger (pool, info, &q);
+  check (q.held == 0 && slot_refs (info, 3) == refs, "nothing held, "
+      "dma-buf references back to %ld", refs);
+  close (c);
+  close (pool);
+  for (r = 0, i = 0; i < 3; i++)
+    r += bufinfo_count (ino[i]) < 0;
+  check (r == 3, "the dma-bufs are freed with the pool");
+  close (card);
+  close (dev);
+  check (fd_count () == base, "fds back to baseline (%d)", base);
+}
+
+/* Fills @buf with 0xa5 and returns it. */
+static void *
+canary (uint8_t * buf, size_t size)
+{
+  memset (buf, 0xa5, size);
+  return buf;
+}
+
+static int
+canary_intact (const uint8_t * buf, size_t from, size_t to)
+{
+  size_t i;
+
+  for (i = from; i < to; i++)
+    if (buf[i] != 0xa5)
+      return 0;
+  return 1;
+}
+
+#define RW_SIZE(nr, size) _IOC (_IOC_READ | _IOC_WRITE, 'S', (nr), (size))
+
+/* The struct sizes ABI 1 published still work as they did, and nothing is
+ * written past them; smaller ones do not; larger ones need a zero tail. */
+static void
+test_sizes (void)
+{
+  int base = fd_count ();
+  int dev = open_broker (), card = open_card ("vkms"), pool, clone, r, i;
+  static const struct
+  {
+    unsigned nr, size;
+  } first[] = {
+    {0x00, SHRBUF_POOL_CREATE_SIZE_V1}, {0x01, SHRBUF_POOL_CLONE_SIZE_V1},
+    {0x02, SHRBUF_ADD_SIZE_V1}, {0x03, SHRBUF_ACQUIRE_SIZE_V1},
+    {0x04, SHRBUF_RELEASE_SIZE_V1}, {0x05, SHRBUF_QUERY_SIZE_V1},
+    {0x06, SHRBUF_REVOKE_SIZE_V2},
+  };
+  uint8_t raw[512], entries[2 * SHRBUF_SLOT_INFO_SIZE_V1 + 64];
+  struct shrbuf_pool_create *pc = (void *) raw;
+  struct shrbuf_pool_clone *cl = (void *) raw;
+  struct shrbuf_add *add = (void *) raw;
+  struct shrbuf_acquire *acq = (void *) raw;
+  struct shrbuf_release *rel = (void *) raw;
+  struct shrbuf_query *q = (void *) raw;
+  const struct shrbuf_slot_info *e0 = (void *) entries,
+      *e1 = (void *) (entries + SHRBUF_SLOT_INFO_SIZE_V1);
+  struct
+  {
+    struct shrbuf_pool_clone s;
+    uint32_t tail[2];
+  } bigc;
+  struct
+  {
+    struct shrbuf_revoke s;
+    uint64_t tail;
+  } bigr;
+  unsigned long ino;
+  int bufs[2];
+  uint32_t pool_id;
+
+  /* An ABI 1 client, call by call with ABI 1's sizes */
+  memset (canary (raw, sizeof raw), 0, SHRBUF_POOL_CREATE_SIZE_V1);
+  pc->max_slots = 2;
+  r = raw_ioctl (dev, RW_SIZE (0x00, SHRBUF_POOL_CREATE_SIZE_V1), raw);
+  pool = pc->fd;
+  pool_id = pc->id;
+  check (r == 0 && pool >= 0 && canary_intact (raw, SHRBUF_POOL_CREATE_SIZE_V1,
+          sizeof raw), "POOL_CREATE with %d bytes: %s, fd %d, pool %u; "
+      "nothing written past them", SHRBUF_POOL_CREATE_SIZE_V1, err_name (r),
+      pool, pool_id);
+  for (i = 0; i < 2; i++) {
+    bufs[i] = dumb_dmabuf (card, 64, 64);
+    memset (canary (raw, sizeof raw), 0, SHRBUF_ADD_SIZE_V1);
+    add->fd = bufs[i];
+    r = raw_ioctl (pool, RW_SIZE (0x02, SHRBUF_ADD_SIZE_V1), raw);
+    check (r == 0 && add->index == (uint32_t) i
+        && canary_intact (raw, SHRBUF_ADD_SIZE_V1, sizeof raw),
+        "ADD with %d bytes: slot %u", SHRBUF_ADD_SIZE_V1, add->index);
+  }
+  ino = fd_inode (bufs[0]);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_POOL_CLONE_SIZE_V1);
+  r = raw_ioctl (pool, RW_SIZE (0x01, SHRBUF_POOL_CLONE_SIZE_V1), raw);
+  clone = cl->fd;
+  check (r == 0 && clone >= 0 && canary_intact (raw,
+          SHRBUF_POOL_CLONE_SIZE_V1, sizeof raw),
+      "POOL_CLONE with %d bytes: fd %d, nothing written past them",
+      SHRBUF_POOL_CLONE_SIZE_V1, clone);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_ACQUIRE_SIZE_V1);
+  acq->index = 0;
+  r = raw_ioctl (clone, RW_SIZE (0x03, SHRBUF_ACQUIRE_SIZE_V1), raw);
+  check (r == 0 && acq->fd >= 0 && fd_inode (acq->fd) == ino
+      && canary_intact (raw, SHRBUF_ACQUIRE_SIZE_V1, sizeof raw),
+      "ACQUIRE with %d bytes on the clone: slot 0's dma-buf", SHRBUF_ACQUIRE_SIZE_V1);
+  close (acq->fd);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_ACQUIRE_SIZE_V1);
+  acq->index = 0;
+  CHECK_ERR (raw_ioctl (pool, RW_SIZE (0x03, SHRBUF_ACQUIRE_SIZE_V1), raw),
+      EBUSY);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_QUERY_SIZE_V1);
+  canary (entries, sizeof entries);
+  q->slots_ptr = (uintptr_t) entries;
+  q->count = 2;
+  q->entry_size = SHRBUF_SLOT_INFO_SIZE_V1;
+  r = raw_ioctl (pool, RW_SIZE (0x05, SHRBUF_QUERY_SIZE_V1), raw);
+  check (r == 0 && q->count == 2 && q->held == 1 && q->id == pool_id
+      && q->entry_size == sizeof (struct shrbuf_slot_info)
+      && canary_intact (raw, SHRBUF_QUERY_SIZE_V1, sizeof raw),
+      "QUERY with %d bytes: count %u, held %u, the kernel's entry_size %u; "
+      "nothing written past them", SHRBUF_QUERY_SIZE_V1, q->count, q->held,
+      q->entry_size);
+  check (e0->holder_tgid == getpid () && e0->inode == ino
+      && e0->acquire_count == 1 && e1->index == 1 && e1->holder_tgid == 0
+      && canary_intact (entries, 2 * SHRBUF_SLOT_INFO_SIZE_V1,
+          sizeof entries), "entries of ABI 1's %d bytes: holder %d, slot 1 "
+      "at its place, nothing written past them", SHRBUF_SLOT_INFO_SIZE_V1,
+      e0->holder_tgid);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_RELEASE_SIZE_V1);
+  rel->index = 0;
+  rel->state = SHRBUF_STATE_FILLED;
+  rel->seq = 3;
+  r = raw_ioctl (clone, RW_SIZE (0x04, SHRBUF_RELEASE_SIZE_V1), raw);
+  check (r == 0 && canary_intact (raw, SHRBUF_RELEASE_SIZE_V1, sizeof raw),
+      "RELEASE with %d bytes", SHRBUF_RELEASE_SIZE_V1);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_QUERY_SIZE_V1);
+  r = raw_ioctl (pool, RW_SIZE (0x05, SHRBUF_QUERY_SIZE_V1), raw);
+  check (r == 0 && q->held == 0, "and the slot is unheld again");
+  /* The clone's last close still returns what it holds. */
+  memset (canary (raw, sizeof raw), 0, SHRBUF_ACQUIRE_SIZE_V1);
+  acq->index = SHRBUF_SLOT_ANY;
+  acq->state = SHRBUF_STATE_FILLED;
+  acq->flags = SHRBUF_ACQUIRE_NONBLOCK | SHRBUF_ACQUIRE_NO_FD;
+  r = raw_ioctl (clone, RW_SIZE (0x03, SHRBUF_ACQUIRE_SIZE_V1), raw);
+  check (r == 0 && acq->index == 0 && acq->seq == 3, "SLOT_ANY finds the "
+      "FILLED slot (seq %llu)", (unsigned long long) acq->seq);
+  close (clone);
+  memset (canary (raw, sizeof raw), 0, SHRBUF_QUERY_SIZE_V1);
+  r = raw_ioctl (pool, RW_SIZE (0x05, SHRBUF_QUERY_SIZE_V1), raw);
+  check (r == 0 && q->held == 0 && q->auto_returned == 1, "closing the "
+      "clone returned it (auto_returned %llu)",
+      (unsigned long long) q->auto_returned);
+
+  /* Smaller than first published: EINVAL, for every call */
+  for (i = 0; i < (int) (sizeof first / sizeof first[0]); i++) {
+    int fd = first[i].nr == 0x00 ? dev : pool;
+
+    memset (raw, 0, sizeof raw);
+    CHECK_ERR (raw_ioctl (fd, RW_SIZE (first[i].nr, first[i].size - 1),
+            raw), EINVAL);
+    CHECK_ERR (raw_ioctl (fd, RW_SIZE (first[i].nr, 0), raw), EINVAL);
+  }
+  /* Between the first size and the kernel's */
+  memset (canary (raw, sizeof raw), 0, 20);
+  pc->max_slots = 1;
+  r = raw_ioctl (dev, RW_SIZE (0x00, 20), raw);
+  check (r == 0 && pc->fd >= 0 && pc->handle_id > 0
+      && canary_intact (raw, 20, sizeof raw), "POOL_CREATE with 20 bytes: "
+      "the handle id (%u) in them, nothing past them", pc->handle_id);
+  close (pc->fd);
+  /* Larger than the kernel's: the tail must be zero */
+  memset (&bigc, 0, sizeof bigc);
+  bigc.tail[1] = 1;
+  CHECK_ERR (raw_ioctl (pool, RW_SIZE (0x01, sizeof bigc), &bigc), EINVAL);
+  bigc.tail[1] = 0;
+  r = raw_ioctl (pool, RW_SIZE (0x01, sizeof bigc), &bigc);
+  check (r == 0 && bigc.s.fd >= 0 && bigc.s.handle_id > 0
+      && bigc.tail[0] == 0 && bigc.tail[1] == 0, "a longer POOL_CLONE with "
+      "a zero tail works (handle %u), the tail left as it was",
+      bigc.s.handle_id);
+  memset (&bigr, 0, sizeof bigr);
+  bigr.s.handle_id = bigc.s.handle_id;
+  bigr.tail = 1;
+  CHECK_ERR (raw_ioctl (pool, RW_SIZE (0x06, sizeof bigr), &bigr), EINVAL);
+  bigr.tail = 0;
+  r = raw_ioctl (pool, RW_SIZE (0x06, sizeof bigr), &bigr);
+  check (r == 0 && bigr.s.returned == 0, "a longer REVOKE with a zero tail "
+      "works");
+  close (bigc.s.fd);
+
+  close (bufs[0]);
+  close (bufs[1]);
+  close (pool);
+  check (bufinfo_count (ino) < 0, "the dma-bufs are freed with the pool");
+  close (card);
+  close (dev);
+  check (fd_count () == base, "fds back to baseline (%d)", base);
+}
+
 static void
 hold (void)
 {
@@ -1022,6 +1685,12 @@ main (int argc, char **argv)
     test_errno ();
   else if (strcmp (group, "prime") == 0)
     test_prime ();
+  else if (strcmp (group, "shared") == 0)
+    test_shared ();
+  else if (strcmp (group, "revoke") == 0)
+    test_revoke ();
+  else if (strcmp (group, "sizes") == 0)
+    test_sizes ();
   else if (strcmp (group, "hold") == 0)
     hold ();
   else if (strcmp (group, "bench") == 0) {
@@ -1029,7 +1698,7 @@ main (int argc, char **argv)
     return 0;
   } else {
     fprintf (stderr, "usage: shrbuf-test lifetime|autoreturn|poll|errno|"
-        "prime|hold|bench [N]\n");
+        "prime|shared|revoke|sizes|hold|bench [N]\n");
     return 2;
   }
   printf ("# %s: %d checks, %d failed\n", group, n_checks, n_failed);
