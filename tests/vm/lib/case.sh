@@ -209,20 +209,36 @@ stat_field () {
   kv "$1" "$3" | sed -n "s/.*[ ,]$2=(g*uint[0-9]*)\([0-9]*\).*/\1/p"
 }
 
-# --- memory-to-memory devices: decoders and converters ---
+# --- memory-to-memory devices (decoders, converters) and vimc ---
 
 # m2m_load MODULE...: loads the V4L2 test drivers tests/vm/run builds into
-# $CACHE/media (v4l2-mem2mem first, which they need), unloads them when
-# the case exits, and points GStreamer at a registry of the case's own,
-# scanned with their nodes present: the v4l2 plugin makes its decoder and
-# converter elements (v4l2fwhtdec, v4l2convert) only for nodes it finds.
-m2m_load () {
-  _mods="v4l2-mem2mem $*"
-  for _m in $_mods; do
-    insmod "$CACHE/media/$_m.ko" || fail "cannot load $_m.ko"
+# $CACHE/media, each after the modules it depends on (modinfo): those of
+# $CACHE/media (v4l2-mem2mem, which vicodec and vim2m need) with insmod,
+# Debian's with modprobe (vimc's videobuf2 and v4l2-tpg ones, mostly loaded
+# with vivid already); unloads the ones it inserted when the case exits,
+# after running $CASE_CLEANUP (the case's own undoing, if it sets it), and
+# points GStreamer at a registry of the case's own, scanned with their
+# nodes present: the v4l2 plugin makes its decoder and converter elements
+# (v4l2fwhtdec, v4l2convert) only for nodes it finds.
+_m2m_insert () {
+  case " $M2M_LOADED " in *" $1 "*) return 0 ;; esac
+  if [ ! -f "$CACHE/media/$1.ko" ]; then
+    modprobe "$1" || fail "cannot load $1"
+    return 0
+  fi
+  for _d in $(modinfo -F depends "$CACHE/media/$1.ko" | tr ',' ' '); do
+    _m2m_insert "$_d"
   done
-  M2M_LOADED=$(echo $_mods | tr ' ' '\n' | tac | tr '-' '_' | tr '\n' ' ')
-  trap 'for _m in $M2M_LOADED; do rmmod "$_m"; done' EXIT
+  insmod "$CACHE/media/$1.ko" || fail "cannot load $1.ko"
+  M2M_LOADED="$1 $M2M_LOADED"
+}
+m2m_load () {
+  M2M_LOADED=
+  for _m in "$@"; do
+    _m2m_insert "$_m"
+  done
+  M2M_LOADED=$(echo $M2M_LOADED | tr '-' '_')
+  trap 'eval "${CASE_CLEANUP:-}"; for _m in $M2M_LOADED; do rmmod "$_m"; done' EXIT
   export GST_REGISTRY="$RESULTS/$CASE.registry"
   GST_REGISTRY_UPDATE=yes gst-inspect-1.0 > /dev/null 2>&1 || fail "cannot rescan the GStreamer registry"
 }
